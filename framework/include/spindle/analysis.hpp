@@ -1,0 +1,2 @@
+// placeholder: owned by the app helper
+#pragma once

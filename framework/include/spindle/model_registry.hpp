@@ -1,0 +1,46 @@
+// spindle/model_registry.hpp: model name -> factory and schema. Built-in models and plugins
+// register through the same call; `spindle models` and docs/models.md read from here.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spindle/cell_model.hpp"
+#include "spindle/parameters.hpp"
+
+namespace spindle {
+
+struct CellModelInfo {
+  std::string name;
+  std::string summary;  ///< one line: what the model is, with its reference
+  std::vector<ParamInfo> parameters;
+  std::vector<ReceptorInfo> receptors;
+  std::vector<StateVarInfo> state;
+  /// Relations between parameters (e.g. V_reset < V_th): empty if fine, else the message.
+  std::function<std::string(const ParameterValues&)> check_relations;
+  /// Makes the group for `n` cells from validated parameters.
+  std::function<std::unique_ptr<CellGroup>(const ParameterValues&, std::size_t n)> make;
+  std::string origin = "built-in";  ///< "built-in" or the plugin file it came from
+
+  /// Index of a receptor / state variable by name, or -1.
+  int receptor_index(const std::string& r) const noexcept;
+  int state_index(const std::string& v) const noexcept;
+};
+
+class ModelRegistry {
+ public:
+  /// Adds a model; a name already taken is an Error naming both origins.
+  void add_cell_model(CellModelInfo info);
+  /// The model of that name; an unknown name is an Error listing the known ones.
+  const CellModelInfo& cell_model(const std::string& name) const;
+  bool has_cell_model(const std::string& name) const noexcept;
+  std::vector<std::string> cell_model_names() const;
+
+ private:
+  std::map<std::string, CellModelInfo> cell_models_;
+};
+
+}  // namespace spindle

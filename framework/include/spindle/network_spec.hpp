@@ -1,0 +1,133 @@
+// spindle/network_spec.hpp: the plain-data description of a network (populations,
+// projections, stimuli, recorders) and a small builder API to fill it. Nothing is checked
+// here; Simulation's build step validates everything and names what is wrong.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "spindle/distribution.hpp"
+#include "spindle/parameters.hpp"
+#include "spindle/units.hpp"
+
+namespace spindle {
+
+struct PopulationSpec {
+  std::string name;
+  std::string model;
+  std::size_t size = 0;
+  ParameterSet parameters;
+  /// Initial value of state variables, drawn per cell (keyed by cell id).
+  std::map<std::string, ValueSpec> initial;
+
+  PopulationSpec& set(const std::string& param, ParamValue v) {
+    parameters[param] = v;
+    return *this;
+  }
+  PopulationSpec& init(const std::string& var, ValueSpec v) {
+    initial[var] = v;
+    return *this;
+  }
+};
+
+struct ConnectionRule {
+  enum class Kind { one_to_one, all_to_all, pairwise_bernoulli, fixed_indegree, fixed_outdegree,
+                    fixed_total_number };
+  Kind kind = Kind::all_to_all;
+  double p = 0.0;         ///< pairwise_bernoulli probability
+  std::size_t n = 0;      ///< K of fixed_in/outdegree, N of fixed_total_number
+  bool autapses = false;  ///< cell connected to itself when source == target population
+  bool multapses = true;  ///< several synapses between one pair (fixed_* rules)
+
+  static ConnectionRule one_to_one() { return {Kind::one_to_one}; }
+  static ConnectionRule all_to_all(bool autapses = false) {
+    return {Kind::all_to_all, 0.0, 0, autapses};
+  }
+  static ConnectionRule pairwise_bernoulli(double p, bool autapses = false) {
+    return {Kind::pairwise_bernoulli, p, 0, autapses};
+  }
+  static ConnectionRule fixed_indegree(std::size_t k, bool autapses = false, bool multapses = true) {
+    return {Kind::fixed_indegree, 0.0, k, autapses, multapses};
+  }
+  static ConnectionRule fixed_outdegree(std::size_t k, bool autapses = false,
+                                        bool multapses = true) {
+    return {Kind::fixed_outdegree, 0.0, k, autapses, multapses};
+  }
+  static ConnectionRule fixed_total_number(std::size_t n, bool autapses = false,
+                                           bool multapses = true) {
+    return {Kind::fixed_total_number, 0.0, n, autapses, multapses};
+  }
+};
+
+const char* rule_name(ConnectionRule::Kind k) noexcept;
+
+struct ProjectionSpec {
+  std::string name;  ///< defaults to "source->target"
+  std::string source;
+  std::string target;
+  ConnectionRule rule;
+  std::string receptor;  ///< the target model's receptor ("exc", "inh", ...)
+  ValueSpec weight;      ///< unit must match the receptor's
+  ValueSpec delay;       ///< ms; every drawn delay must be > 0
+};
+
+struct StimulusSpec {
+  enum class Kind { poisson, spike_times, dc, step_current };
+  Kind kind = Kind::poisson;
+  std::string name;
+  std::string target;             ///< population
+  std::vector<std::size_t> cells; ///< indices within the population; empty = all
+  // poisson: independent train per target cell
+  double rate_hz = 0.0;
+  // poisson and spike_times
+  std::string receptor;
+  ValueSpec weight;
+  // spike_times: ms; step_current: times of the changes
+  std::vector<double> times_ms;
+  // step_current: amplitude from each time on [pA]
+  std::vector<double> amplitudes_pA;
+  // dc: amplitude between start and stop [pA]
+  double amplitude_pA = 0.0;
+  double start_ms = 0.0;
+  double stop_ms = max_time_ms_default();
+
+  static constexpr double max_time_ms_default() { return 1e18; }
+};
+
+struct SpikeRecorderSpec {
+  std::vector<std::string> populations;  ///< empty = every population
+};
+
+struct ProbeSpec {
+  std::string population;
+  std::vector<std::size_t> cells;  ///< empty = all cells of the population
+  std::string variable;
+  std::vector<double> times_ms;    ///< sample times, ascending
+};
+
+struct NetworkSpec {
+  std::vector<PopulationSpec> populations;
+  std::vector<ProjectionSpec> projections;
+  std::vector<StimulusSpec> stimuli;
+  SpikeRecorderSpec spike_recorder;
+  bool record_spikes = true;
+  std::vector<ProbeSpec> probes;
+
+  PopulationSpec& add_population(std::string name, std::string model, std::size_t size,
+                                 ParameterSet params = {});
+  ProjectionSpec& connect(std::string source, std::string target, ConnectionRule rule,
+                          std::string receptor, ValueSpec weight, ValueSpec delay);
+  StimulusSpec& add_poisson(std::string target, Hertz rate, std::string receptor, ValueSpec weight);
+  StimulusSpec& add_spike_times(std::string target, std::vector<double> times_ms,
+                                std::string receptor, ValueSpec weight);
+  StimulusSpec& add_dc(std::string target, Picoamps amplitude, Milliseconds start = Milliseconds{0},
+                       Milliseconds stop = Milliseconds{StimulusSpec::max_time_ms_default()});
+  StimulusSpec& add_step_current(std::string target, std::vector<double> times_ms,
+                                 std::vector<double> amplitudes_pA);
+  ProbeSpec& add_probe(std::string population, std::string variable, std::vector<double> times_ms,
+                       std::vector<std::size_t> cells = {});
+};
+
+}  // namespace spindle

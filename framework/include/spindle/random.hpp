@@ -1,0 +1,70 @@
+// spindle/random.hpp: counter-based random streams. A stream is keyed by (seed, id, purpose)
+// and draws value k as a pure function of (key, k), so no generator is shared between cells,
+// partitions or threads, and results do not depend on who draws first.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+
+namespace spindle {
+
+/// What a stream is used for; part of its key, so streams of one cell never overlap.
+enum class Purpose : std::uint64_t {
+  initial_state = 1,
+  connectivity = 2,
+  weights = 3,
+  delays = 4,
+  stimulus = 5,
+  parameters = 6,
+  user = 100,
+};
+
+/// SplitMix64's output function (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
+constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+__extension__ typedef unsigned __int128 uint128_t;
+
+class RandomStream {
+ public:
+  RandomStream(std::uint64_t seed, std::uint64_t id, Purpose purpose,
+               std::uint64_t sub = 0) noexcept
+      : key_(mix64(mix64(mix64(seed ^ 0x5851f42d4c957f2dULL) ^ id) ^
+                   (static_cast<std::uint64_t>(purpose) << 32 ^ sub))) {}
+
+  /// Draw number `counter` of this stream, then advance.
+  std::uint64_t next_u64() noexcept { return mix64(key_ + (++counter_) * 0x9e3779b97f4a7c15ULL); }
+  /// Uniform on [0, 1) with 53 random bits.
+  double uniform() noexcept { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  /// Uniform on (0, 1]: safe for log().
+  double uniform_open0() noexcept { return 1.0 - uniform(); }
+  double uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }
+  /// Exponential with the given mean.
+  double exponential(double mean) noexcept { return -mean * std::log(uniform_open0()); }
+  /// Standard normal by Box-Muller (two draws, one value: keeps streams position-simple).
+  double normal() noexcept {
+    const double u1 = uniform_open0(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+  }
+  /// Uniform integer in [0, n) without modulo bias (Lemire's method).
+  std::uint64_t below(std::uint64_t n) noexcept {
+    for (;;) {
+      const uint128_t m = static_cast<uint128_t>(next_u64()) * n;
+      const auto low = static_cast<std::uint64_t>(m);
+      if (low >= n || low >= (-n) % n) return static_cast<std::uint64_t>(m >> 64);
+    }
+  }
+
+  std::uint64_t counter() const noexcept { return counter_; }
+  void set_counter(std::uint64_t c) noexcept { counter_ = c; }
+
+ private:
+  std::uint64_t key_;
+  std::uint64_t counter_ = 0;
+};
+
+}  // namespace spindle

@@ -1,0 +1,86 @@
+// spindle/simulation.hpp: builds a network from a NetworkSpec and runs it. A Simulation owns
+// everything (no global state): the frozen graph, the partitions with their queues, the cell
+// groups and the recorders. Results do not depend on the thread or partition count.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "spindle/model_registry.hpp"
+#include "spindle/network_spec.hpp"
+#include "spindle/time.hpp"
+
+namespace spindle {
+
+struct SimulationOptions {
+  std::uint64_t seed = 1;
+  unsigned threads = 1;     ///< worker threads (a tbb::task_arena of this size)
+  unsigned partitions = 0;  ///< 0: 4 x threads
+};
+
+struct Spike {
+  Time time;
+  std::uint32_t cell = 0;  ///< global cell id
+  friend bool operator==(const Spike&, const Spike&) = default;
+};
+
+struct ProbeSample {
+  Time time;
+  std::uint32_t cell = 0;
+  std::uint32_t probe = 0;  ///< index into NetworkSpec::probes
+  double value = 0.0;
+};
+
+struct PopulationInfo {
+  std::string name;
+  std::string model;
+  std::uint32_t first = 0;  ///< global id of its first cell
+  std::uint32_t size = 0;
+};
+
+struct RunStatistics {
+  std::uint64_t spikes = 0;
+  std::uint64_t synaptic_events = 0;  ///< deliveries to cells from network synapses
+  std::uint64_t stimulus_events = 0;  ///< Poisson / spike-time inputs delivered
+  std::uint64_t predictions_checked = 0;
+};
+
+/// Called between epochs with (current time, end time); return value ignored.
+using ProgressCallback = std::function<void(Time now, Time end)>;
+
+class Simulation {
+ public:
+  /// Validates the spec and builds the network. Throws spindle::Error naming the population,
+  /// projection, stimulus or parameter that is wrong and what is allowed.
+  Simulation(const NetworkSpec& spec, const ModelRegistry& models, SimulationOptions options = {});
+  ~Simulation();
+  Simulation(Simulation&&) noexcept;
+  Simulation& operator=(Simulation&&) noexcept;
+
+  /// Advances the simulation to absolute time `until` (> now). Can be called repeatedly.
+  void run(Time until, const ProgressCallback& progress = {});
+  Time now() const noexcept;
+
+  /// Recorded spikes so far, ordered by (time, cell).
+  std::vector<Spike> spikes() const;
+  /// Probe samples taken so far, ordered by (probe, cell, time).
+  std::vector<ProbeSample> samples() const;
+
+  const std::vector<PopulationInfo>& populations() const noexcept;
+  std::uint32_t num_cells() const noexcept;
+  std::uint64_t num_synapses() const noexcept;
+  unsigned num_partitions() const noexcept;
+  unsigned num_threads() const noexcept;
+  Time min_delay() const noexcept;
+  RunStatistics statistics() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spindle

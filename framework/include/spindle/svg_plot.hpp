@@ -1,0 +1,2 @@
+// placeholder: owned by the plotting helper
+#pragma once
