@@ -1,1 +1,627 @@
-// placeholder
+// The event kernel.
+//
+// Phases of one epoch [e0, e1), e1 - e0 <= D = the minimum synaptic delay:
+//   1. Update (parallel, one oneTBB task per partition): each partition pops its own events in
+//      the total order (time, kind, target, source, synapse) until e1. It reads and writes only
+//      its own cells, queues and recorders, and appends the spikes its cells fire to its own
+//      outbox. It reads nothing that another partition writes during the phase.
+//   2. Exchange (parallel, one task per partition): each partition reads every partition's
+//      outbox (read-only now) and pushes one delivery per (spike, delay group) that has synapses
+//      in it into its own input queue.
+//   3. Outboxes are cleared (serial).
+// Invariants: a spike fired at t in [e0, e1) is due at t + d >= e0 + D >= e1, so it never needs
+// delivery inside the epoch that produced it, and the exchange can wait for the barrier. Each
+// cell lives in exactly one partition and sees its events in the global order, whatever the
+// partitioning, so the output is identical for any thread and partition count.
+//
+// Queues of a partition:
+//   input queue: spike deliveries (kind 0, key source cell, delay group), stimulus inputs
+//     (kind 1, key target cell, stimulus entry) and probe samples (kind 3, key target cell);
+//   prediction queue: a mutable heap with one entry per cell that may cross threshold (kind 2);
+//     entries are lower bounds and are re-checked when popped (see cell_model.hpp).
+// At equal times: network inputs, then stimuli, then threshold checks, then probes. So all
+// input arriving at t is summed before a cell's threshold is checked at t, and a probe at t
+// sees the state after everything that happened at t.
+#include "spindle/simulation.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+#include <boost/heap/d_ary_heap.hpp>
+
+#include "build_network.hpp"
+#include "spindle/error.hpp"
+#include "spindle/random.hpp"
+
+namespace spindle {
+
+namespace {
+
+enum EventKind : std::uint32_t { kSpike = 0, kStimulus = 1, kCrossing = 2, kProbe = 3 };
+
+struct Event {
+  Time t;
+  std::uint32_t kind;
+  std::uint32_t a;  ///< kSpike: source cell; kStimulus, kProbe: target cell
+  std::uint32_t b;  ///< kSpike: delay group; kStimulus: stimulus entry; kProbe: probe entry
+};
+
+/// Orders the min-heap: "a comes out after b".
+struct EventLater {
+  bool operator()(const Event& x, const Event& y) const noexcept {
+    if (x.t != y.t) return x.t > y.t;
+    if (x.kind != y.kind) return x.kind > y.kind;
+    if (x.a != y.a) return x.a > y.a;
+    return x.b > y.b;
+  }
+};
+
+struct Prediction {
+  Time t;
+  std::uint32_t cell;  ///< local index in the partition; local order equals global order
+};
+
+struct PredictionLater {
+  bool operator()(const Prediction& x, const Prediction& y) const noexcept {
+    return x.t != y.t ? x.t > y.t : x.cell > y.cell;
+  }
+};
+
+using InputQueue =
+    boost::heap::d_ary_heap<Event, boost::heap::arity<4>, boost::heap::compare<EventLater>>;
+using PredictionQueue =
+    boost::heap::d_ary_heap<Prediction, boost::heap::arity<4>, boost::heap::mutable_<true>,
+                            boost::heap::compare<PredictionLater>>;
+
+/// Synapses of one source cell with one delay and receptor, inside one partition.
+struct DelayGroup {
+  std::int64_t delay;   ///< ticks
+  std::uint32_t begin;  ///< first synapse
+  std::uint32_t end;
+  std::uint16_t receptor;
+};
+
+/// One (stimulus, target cell) pair: an independent input stream.
+struct StimulusEntry {
+  std::uint32_t stimulus;
+  std::uint32_t cell;  ///< local
+  double weight = 0.0;
+  double next_ms = 0.0;  ///< poisson: exact time of the pending event
+  std::size_t next = 0;  ///< spike_times / step_current / dc: index of the pending change
+  RandomStream rng{0, 0, Purpose::stimulus};
+};
+
+struct ProbeEntry {
+  std::uint32_t probe;
+  std::uint32_t cell;  ///< local
+  std::uint32_t var;
+  std::size_t next = 0;  ///< index of the pending sample time
+};
+
+struct StimulusPlan {
+  StimulusSpec::Kind kind;
+  std::size_t receptor = 0;
+  double rate_per_ms = 0.0;
+  double start_ms = 0.0, stop_ms = 0.0;
+  std::vector<double> times_ms;
+  std::vector<double> amplitudes;  ///< current after each change [pA]
+  std::vector<Time> change_times;
+};
+
+struct Partition {
+  std::uint32_t first = 0, last = 0;  ///< global cell range [first, last)
+  // cell -> model
+  std::vector<CellGroup*> group;
+  std::vector<std::uint32_t> index;  ///< index inside its CellGroup
+  std::vector<char> recorded;
+  std::vector<double> injected;  ///< sum of DC/step currents [pA]
+  // connectivity into this partition: source gid -> delay groups -> synapses
+  std::vector<std::uint32_t> source_begin;  ///< size num_cells + 1
+  std::vector<DelayGroup> groups;
+  std::vector<std::uint32_t> syn_target;  ///< local cell
+  std::vector<float> syn_weight;
+  // queues
+  InputQueue input;
+  PredictionQueue predictions;
+  std::vector<PredictionQueue::handle_type> handle;
+  std::vector<char> in_queue;
+  std::vector<StimulusEntry> stimuli;
+  std::vector<ProbeEntry> probes;
+  // outputs
+  std::vector<Spike> outbox;
+  std::vector<Spike> spikes;
+  std::vector<ProbeSample> samples;
+  RunStatistics stats;
+};
+
+}  // namespace
+
+struct Simulation::Impl {
+  SimulationOptions options;
+  std::vector<PopulationInfo> populations;
+  std::vector<std::unique_ptr<CellGroup>> groups;
+  std::vector<StimulusPlan> stimulus_plans;
+  std::vector<ProbeSpec> probe_specs;
+  std::vector<Partition> parts;
+  std::unique_ptr<tbb::task_arena> arena;
+  std::uint32_t num_cells = 0;
+  std::uint64_t num_synapses = 0;
+  Time min_delay = Time::never();
+  Time now = Time::zero();
+  bool failed = false;
+
+  void set_prediction(Partition& p, std::uint32_t local, Time t) const;
+  void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
+  void run_epoch(Partition& p, Time end) const;
+  void exchange(Partition& p) const;
+  void handle_stimulus(Partition& p, const Event& ev) const;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Construction
+
+namespace {
+
+/// Splits cells into k contiguous ranges with about equal (incoming synapses + 1) each.
+std::vector<std::uint32_t> balance(const std::vector<std::uint64_t>& in_degree, unsigned k) {
+  const std::uint64_t total =
+      std::accumulate(in_degree.begin(), in_degree.end(), std::uint64_t{0}) + in_degree.size();
+  std::vector<std::uint32_t> bounds{0};
+  std::uint64_t acc = 0;
+  for (std::uint32_t c = 0; c < in_degree.size(); ++c) {
+    acc += in_degree[c] + 1;
+    // Close part number bounds.size() once it holds its share of the work.
+    while (bounds.size() < k && acc * k >= total * bounds.size())
+      bounds.push_back(c + 1);
+  }
+  while (bounds.size() <= k)
+    bounds.push_back(static_cast<std::uint32_t>(in_degree.size()));
+  bounds.back() = static_cast<std::uint32_t>(in_degree.size());
+  return bounds;
+}
+
+}  // namespace
+
+Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
+                       SimulationOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  auto& s = *impl_;
+  if (options.threads == 0) throw Error("threads must be >= 1, got 0");
+  if (options.threads > 1024)
+    throw Error(fmt::format("threads must be <= 1024, got {}", options.threads));
+  if (options.partitions == 0) options.partitions = 4 * options.threads;
+  s.options = options;
+  s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(options.threads));
+
+  detail::BuiltNetwork net = detail::build_network(spec, models, options.seed, options.threads);
+  s.num_cells = net.num_cells;
+  s.num_synapses = net.edges.size();
+  s.min_delay = net.min_delay;
+  s.probe_specs = spec.probes;
+  for (auto& bp : net.populations) {
+    s.populations.push_back(bp.info);
+    s.groups.push_back(bp.model->make(bp.parameters, bp.info.size));
+    if (!s.groups.back() || s.groups.back()->size() != bp.info.size)
+      throw InternalError(fmt::format("model '{}' made a group of the wrong size", bp.model->name));
+  }
+
+  // Initial state, drawn from streams keyed by the cell.
+  for (std::size_t pi = 0; pi < spec.populations.size(); ++pi) {
+    const auto& ps = spec.populations[pi];
+    const auto* model = net.populations[pi].model;
+    for (const auto& [var, value] : ps.initial) {
+      const auto vi = static_cast<std::size_t>(model->state_index(var));
+      for (std::uint32_t c = 0; c < ps.size; ++c) {
+        RandomStream rng(options.seed, s.populations[pi].first + c, Purpose::initial_state, vi);
+        s.groups[pi]->set_state(c, vi, value.dist.sample(rng));
+      }
+    }
+  }
+
+  // Partitions: contiguous cell ranges balanced by incoming synapses.
+  const unsigned k =
+      std::min<unsigned>(options.partitions, std::max<std::uint32_t>(1, s.num_cells));
+  std::vector<std::uint64_t> in_degree(s.num_cells, 0);
+  for (const auto& e : net.edges)
+    ++in_degree[e.target];
+  const auto bounds = balance(in_degree, k);
+  s.parts.resize(k);
+  for (unsigned pi = 0; pi < k; ++pi) {
+    auto& p = s.parts[pi];
+    p.first = bounds[pi];
+    p.last = bounds[pi + 1];
+    const std::uint32_t n = p.last - p.first;
+    p.group.resize(n);
+    p.index.resize(n);
+    p.recorded.resize(n);
+    p.injected.assign(n, 0.0);
+    p.handle.resize(n);
+    p.in_queue.assign(n, 0);
+    for (std::uint32_t l = 0; l < n; ++l) {
+      const auto pop = detail::population_of(net.populations, p.first + l);
+      p.group[l] = s.groups[pop].get();
+      p.index[l] = p.first + l - s.populations[pop].first;
+      p.recorded[l] = net.populations[pop].recorded ? 1 : 0;
+    }
+  }
+
+  // Synapses into each partition, sorted by (source, delay, receptor, target, generation order).
+  // Edges arrive ordered by target, so each partition's edges form one contiguous run.
+  {
+    std::size_t e0 = 0;
+    for (auto& p : s.parts) {
+      std::size_t e1 = e0;
+      while (e1 < net.edges.size() && net.edges[e1].target < p.last)
+        ++e1;
+      std::vector<std::uint32_t> order(e1 - e0);
+      std::iota(order.begin(), order.end(), static_cast<std::uint32_t>(e0));
+      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+        const auto &a = net.edges[x], &b = net.edges[y];
+        if (a.source != b.source) return a.source < b.source;
+        if (a.delay != b.delay) return a.delay < b.delay;
+        if (a.receptor != b.receptor) return a.receptor < b.receptor;
+        return a.target < b.target;
+      });
+      p.source_begin.assign(s.num_cells + 1, 0);
+      p.syn_target.reserve(order.size());
+      p.syn_weight.reserve(order.size());
+      std::size_t i = 0;
+      for (std::uint32_t src = 0; src < s.num_cells; ++src) {
+        p.source_begin[src] = static_cast<std::uint32_t>(p.groups.size());
+        while (i < order.size() && net.edges[order[i]].source == src) {
+          const auto& head = net.edges[order[i]];
+          DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()), 0,
+                       head.receptor};
+          while (i < order.size() && net.edges[order[i]].source == src &&
+                 net.edges[order[i]].delay == head.delay &&
+                 net.edges[order[i]].receptor == head.receptor) {
+            p.syn_target.push_back(net.edges[order[i]].target - p.first);
+            p.syn_weight.push_back(net.edges[order[i]].weight);
+            ++i;
+          }
+          g.end = static_cast<std::uint32_t>(p.syn_target.size());
+          p.groups.push_back(g);
+        }
+      }
+      p.source_begin[s.num_cells] = static_cast<std::uint32_t>(p.groups.size());
+      e0 = e1;
+    }
+    std::vector<detail::Edge>().swap(net.edges);
+  }
+
+  // Stimuli: one entry per (stimulus, target cell), in stimulus order, then cell order.
+  for (std::size_t si = 0; si < spec.stimuli.size(); ++si) {
+    const auto& st = spec.stimuli[si];
+    const auto pop_index = [&] {
+      for (std::size_t i = 0; i < s.populations.size(); ++i)
+        if (s.populations[i].name == st.target) return i;
+      return std::size_t{0};
+    }();
+    const auto& pop = s.populations[pop_index];
+    const auto* model = net.populations[pop_index].model;
+    StimulusPlan plan;
+    plan.kind = st.kind;
+    using K = StimulusSpec::Kind;
+    if (st.kind == K::poisson || st.kind == K::spike_times)
+      plan.receptor = static_cast<std::size_t>(model->receptor_index(st.receptor));
+    plan.rate_per_ms = st.rate_hz * 1e-3;
+    plan.start_ms = st.start_ms;
+    plan.stop_ms = std::min(st.stop_ms, max_time_ms);
+    plan.times_ms = st.times_ms;
+    if (st.kind == K::dc) {
+      plan.change_times = {Time::from_ms(plan.start_ms), Time::from_ms(plan.stop_ms)};
+      plan.amplitudes = {st.amplitude_pA, 0.0};
+    } else if (st.kind == K::step_current) {
+      for (double t : st.times_ms)
+        plan.change_times.push_back(Time::from_ms(t));
+      plan.amplitudes = st.amplitudes_pA;
+    }
+    s.stimulus_plans.push_back(plan);
+    std::vector<std::size_t> cells = st.cells;
+    if (cells.empty()) {
+      cells.resize(pop.size);
+      std::iota(cells.begin(), cells.end(), std::size_t{0});
+    }
+    std::sort(cells.begin(), cells.end());
+    cells.erase(std::unique(cells.begin(), cells.end()), cells.end());
+    for (auto c : cells) {
+      const std::uint32_t gid = pop.first + static_cast<std::uint32_t>(c);
+      auto& p = *std::find_if(s.parts.begin(), s.parts.end(),
+                              [&](const Partition& q) { return gid >= q.first && gid < q.last; });
+      StimulusEntry e;
+      e.stimulus = static_cast<std::uint32_t>(si);
+      e.cell = gid - p.first;
+      e.rng = RandomStream(options.seed, gid, Purpose::stimulus, si);
+      if (st.kind == K::poisson || st.kind == K::spike_times) {
+        RandomStream wrng(options.seed, gid, Purpose::weights, (std::uint64_t{1} << 32) + si);
+        e.weight = st.weight.dist.sample(wrng);
+      }
+      if (st.kind == K::poisson && plan.rate_per_ms > 0)
+        e.next_ms = plan.start_ms + e.rng.exponential(1.0 / plan.rate_per_ms);
+      p.stimuli.push_back(e);
+      s.schedule_stimulus(p, static_cast<std::uint32_t>(p.stimuli.size() - 1));
+    }
+  }
+
+  // Probes: one entry per (probe, cell).
+  for (std::size_t pi = 0; pi < spec.probes.size(); ++pi) {
+    const auto& pr = spec.probes[pi];
+    const auto pop_it =
+        std::find_if(s.populations.begin(), s.populations.end(),
+                     [&](const PopulationInfo& q) { return q.name == pr.population; });
+    const auto pop_index = static_cast<std::size_t>(pop_it - s.populations.begin());
+    const auto var =
+        static_cast<std::uint32_t>(net.populations[pop_index].model->state_index(pr.variable));
+    std::vector<std::size_t> cells = pr.cells;
+    if (cells.empty()) {
+      cells.resize(pop_it->size);
+      std::iota(cells.begin(), cells.end(), std::size_t{0});
+    }
+    for (auto c : cells) {
+      const std::uint32_t gid = pop_it->first + static_cast<std::uint32_t>(c);
+      auto& p = *std::find_if(s.parts.begin(), s.parts.end(),
+                              [&](const Partition& q) { return gid >= q.first && gid < q.last; });
+      p.probes.push_back({static_cast<std::uint32_t>(pi), gid - p.first, var, 0});
+      if (!pr.times_ms.empty())
+        p.input.push({Time::from_ms(pr.times_ms[0]), kProbe, gid,
+                      static_cast<std::uint32_t>(p.probes.size() - 1)});
+    }
+  }
+
+  // First predictions.
+  for (auto& p : s.parts)
+    for (std::uint32_t l = 0; l < p.last - p.first; ++l)
+      s.set_prediction(p, l, p.group[l]->predict(p.index[l], Time::zero()));
+}
+
+Simulation::~Simulation() = default;
+Simulation::Simulation(Simulation&&) noexcept = default;
+Simulation& Simulation::operator=(Simulation&&) noexcept = default;
+
+// ---------------------------------------------------------------------------------------------
+// The hot path
+
+void Simulation::Impl::set_prediction(Partition& p, std::uint32_t local, Time t) const {
+  if (t == keep_prediction) return;
+  if (t.is_never()) {
+    if (p.in_queue[local]) {
+      p.predictions.erase(p.handle[local]);
+      p.in_queue[local] = 0;
+    }
+    return;
+  }
+  if (!p.in_queue[local]) {
+    p.handle[local] = p.predictions.push({t, local});
+    p.in_queue[local] = 1;
+  } else if (t < (*p.handle[local]).t) {
+    // A bound later than the stored one is left alone: the stored one stays a valid lower bound.
+    p.predictions.update(p.handle[local], {t, local});
+  }
+}
+
+void Simulation::Impl::schedule_stimulus(Partition& p, std::uint32_t entry_index) const {
+  auto& e = p.stimuli[entry_index];
+  const auto& plan = stimulus_plans[e.stimulus];
+  const std::uint32_t gid = p.first + e.cell;
+  using K = StimulusSpec::Kind;
+  switch (plan.kind) {
+    case K::poisson:
+      if (plan.rate_per_ms > 0 && e.next_ms < plan.stop_ms)
+        p.input.push({Time::from_ms(e.next_ms), kStimulus, gid, entry_index});
+      break;
+    case K::spike_times:
+      if (e.next < plan.times_ms.size())
+        p.input.push({Time::from_ms(plan.times_ms[e.next]), kStimulus, gid, entry_index});
+      break;
+    case K::dc:
+    case K::step_current:
+      if (e.next < plan.change_times.size())
+        p.input.push({plan.change_times[e.next], kStimulus, gid, entry_index});
+      break;
+  }
+}
+
+void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
+  auto& e = p.stimuli[ev.b];
+  const auto& plan = stimulus_plans[e.stimulus];
+  CellGroup& g = *p.group[e.cell];
+  const std::uint32_t idx = p.index[e.cell];
+  using K = StimulusSpec::Kind;
+  switch (plan.kind) {
+    case K::poisson:
+      set_prediction(p, e.cell, g.receive(idx, ev.t, e.weight, plan.receptor));
+      ++p.stats.stimulus_events;
+      e.next_ms += e.rng.exponential(1.0 / plan.rate_per_ms);
+      break;
+    case K::spike_times:
+      set_prediction(p, e.cell, g.receive(idx, ev.t, e.weight, plan.receptor));
+      ++p.stats.stimulus_events;
+      ++e.next;
+      break;
+    case K::dc:
+    case K::step_current: {
+      const double before = e.next == 0 ? 0.0 : plan.amplitudes[e.next - 1];
+      p.injected[e.cell] += plan.amplitudes[e.next] - before;
+      set_prediction(p, e.cell, g.set_current(idx, ev.t, p.injected[e.cell]));
+      ++e.next;
+      break;
+    }
+  }
+  schedule_stimulus(p, ev.b);
+}
+
+void Simulation::Impl::run_epoch(Partition& p, Time end) const {
+  for (;;) {
+    const bool have_input = !p.input.empty() && p.input.top().t < end;
+    const bool have_pred = !p.predictions.empty() && p.predictions.top().t < end;
+    if (!have_input && !have_pred) return;
+    // Inputs (kinds 0, 1) win ties with threshold checks (kind 2); probes (kind 3) lose them.
+    const bool take_input =
+        have_input &&
+        (!have_pred || p.input.top().t < p.predictions.top().t ||
+         (p.input.top().t == p.predictions.top().t && p.input.top().kind < kCrossing));
+    if (take_input) {
+      const Event ev = p.input.top();
+      p.input.pop();
+      switch (ev.kind) {
+        case kSpike: {
+          const DelayGroup& grp = p.groups[ev.b];
+          for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+            const std::uint32_t l = p.syn_target[s];
+            set_prediction(p, l,
+                           p.group[l]->receive(p.index[l], ev.t, p.syn_weight[s], grp.receptor));
+          }
+          p.stats.synaptic_events += grp.end - grp.begin;
+          break;
+        }
+        case kStimulus:
+          handle_stimulus(p, ev);
+          break;
+        case kProbe: {
+          auto& pe = p.probes[ev.b];
+          p.samples.push_back(
+              {ev.t, ev.a, pe.probe, p.group[pe.cell]->probe(p.index[pe.cell], pe.var, ev.t)});
+          const auto& times = probe_specs[pe.probe].times_ms;
+          if (++pe.next < times.size())
+            p.input.push({Time::from_ms(times[pe.next]), kProbe, ev.a, ev.b});
+          break;
+        }
+        default:
+          break;
+      }
+    } else {
+      const Prediction top = p.predictions.top();
+      const std::uint32_t l = top.cell;
+      Time next = Time::never();
+      const bool fired = p.group[l]->check(p.index[l], top.t, next);
+      ++p.stats.predictions_checked;
+      if (fired) {
+        const Spike sp{top.t, p.first + l};
+        p.outbox.push_back(sp);
+        if (p.recorded[l]) p.spikes.push_back(sp);
+        ++p.stats.spikes;
+      }
+      SPINDLE_ASSERT(next == keep_prediction || next > top.t);
+      // Guard against a model that answers "now" again: that would never terminate.
+      if (next != keep_prediction && !next.is_never() && next <= top.t)
+        next = top.t + Time::from_ticks(1);
+      if (next.is_never() || next == keep_prediction) {
+        p.predictions.erase(p.handle[l]);
+        p.in_queue[l] = 0;
+      } else {
+        p.predictions.update(p.handle[l], {next, l});
+      }
+    }
+  }
+}
+
+void Simulation::Impl::exchange(Partition& p) const {
+  for (const auto& q : parts) {
+    for (const Spike& sp : q.outbox) {
+      const std::uint32_t g0 = p.source_begin[sp.cell], g1 = p.source_begin[sp.cell + 1];
+      for (std::uint32_t g = g0; g < g1; ++g)
+        p.input.push({sp.time + Time::from_ticks(p.groups[g].delay), kSpike, sp.cell, g});
+    }
+  }
+}
+
+void Simulation::run(Time until, const ProgressCallback& progress) {
+  auto& s = *impl_;
+  if (s.failed)
+    throw Error("the simulation failed earlier and cannot continue; build a new Simulation");
+  if (until <= s.now)
+    throw Error(fmt::format("run: the end time {} ms must be later than the current time {} ms",
+                            until.to_ms(), s.now.to_ms()));
+  if (until > Time::max_run())
+    throw Error(fmt::format("run: the end time {} ms exceeds the maximum {} ms", until.to_ms(),
+                            Time::max_run().to_ms()));
+  // Epoch length: the minimum delay, or 1 ms when there are no synapses (progress granularity).
+  const Time epoch = s.min_delay.is_never() ? Time::from_ticks(Time::ticks_per_ms) : s.min_delay;
+  try {
+    while (s.now < until) {
+      const Time end = std::min(until, s.now + epoch);
+      s.arena->execute([&] {
+        tbb::parallel_for(std::size_t{0}, s.parts.size(),
+                          [&](std::size_t i) { s.run_epoch(s.parts[i], end); });
+        tbb::parallel_for(std::size_t{0}, s.parts.size(),
+                          [&](std::size_t i) { s.exchange(s.parts[i]); });
+      });
+      for (auto& p : s.parts)
+        p.outbox.clear();
+      s.now = end;
+      if (progress) progress(s.now, until);
+    }
+  } catch (...) {
+    // A model threw inside a partition task: the partitions are now at different times, so the
+    // state is inconsistent. The exception reaches the caller with its message intact; recorded
+    // spikes up to the last completed epoch stay readable.
+    s.failed = true;
+    throw;
+  }
+}
+
+Time Simulation::now() const noexcept {
+  return impl_->now;
+}
+
+std::vector<Spike> Simulation::spikes() const {
+  std::vector<Spike> all;
+  std::size_t n = 0;
+  for (const auto& p : impl_->parts)
+    n += p.spikes.size();
+  all.reserve(n);
+  for (const auto& p : impl_->parts)
+    all.insert(all.end(), p.spikes.begin(), p.spikes.end());
+  std::sort(all.begin(), all.end(), [](const Spike& a, const Spike& b) {
+    return a.time != b.time ? a.time < b.time : a.cell < b.cell;
+  });
+  return all;
+}
+
+std::vector<ProbeSample> Simulation::samples() const {
+  std::vector<ProbeSample> all;
+  for (const auto& p : impl_->parts)
+    all.insert(all.end(), p.samples.begin(), p.samples.end());
+  std::sort(all.begin(), all.end(), [](const ProbeSample& a, const ProbeSample& b) {
+    if (a.probe != b.probe) return a.probe < b.probe;
+    if (a.cell != b.cell) return a.cell < b.cell;
+    return a.time < b.time;
+  });
+  return all;
+}
+
+const std::vector<PopulationInfo>& Simulation::populations() const noexcept {
+  return impl_->populations;
+}
+std::uint32_t Simulation::num_cells() const noexcept {
+  return impl_->num_cells;
+}
+std::uint64_t Simulation::num_synapses() const noexcept {
+  return impl_->num_synapses;
+}
+unsigned Simulation::num_partitions() const noexcept {
+  return static_cast<unsigned>(impl_->parts.size());
+}
+unsigned Simulation::num_threads() const noexcept {
+  return impl_->options.threads;
+}
+Time Simulation::min_delay() const noexcept {
+  return impl_->min_delay;
+}
+
+RunStatistics Simulation::statistics() const {
+  RunStatistics r;
+  for (const auto& p : impl_->parts) {
+    r.spikes += p.stats.spikes;
+    r.synaptic_events += p.stats.synaptic_events;
+    r.stimulus_events += p.stats.stimulus_events;
+    r.predictions_checked += p.stats.predictions_checked;
+  }
+  return r;
+}
+
+}  // namespace spindle

@@ -27,8 +27,9 @@ class InternalError : public std::logic_error {
 #ifdef NDEBUG
 #define SPINDLE_ASSERT(cond) ((void)0)
 #else
-#define SPINDLE_ASSERT(cond)                                                              \
-  ((cond) ? (void)0                                                                       \
-          : throw ::spindle::InternalError(__FILE__ ":" SPINDLE_STRINGIFY(__LINE__) ": " \
-                                           "assertion failed: " #cond))
+#define SPINDLE_ASSERT(cond)                                  \
+  ((cond) ? (void)0                                           \
+          : throw ::spindle::InternalError(                   \
+                __FILE__ ":" SPINDLE_STRINGIFY(__LINE__) ": " \
+                                                         "assertion failed: " #cond))
 #endif

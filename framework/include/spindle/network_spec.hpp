@@ -33,8 +33,14 @@ struct PopulationSpec {
 };
 
 struct ConnectionRule {
-  enum class Kind { one_to_one, all_to_all, pairwise_bernoulli, fixed_indegree, fixed_outdegree,
-                    fixed_total_number };
+  enum class Kind {
+    one_to_one,
+    all_to_all,
+    pairwise_bernoulli,
+    fixed_indegree,
+    fixed_outdegree,
+    fixed_total_number
+  };
   Kind kind = Kind::all_to_all;
   double p = 0.0;         ///< pairwise_bernoulli probability
   std::size_t n = 0;      ///< K of fixed_in/outdegree, N of fixed_total_number
@@ -48,7 +54,8 @@ struct ConnectionRule {
   static ConnectionRule pairwise_bernoulli(double p, bool autapses = false) {
     return {Kind::pairwise_bernoulli, p, 0, autapses};
   }
-  static ConnectionRule fixed_indegree(std::size_t k, bool autapses = false, bool multapses = true) {
+  static ConnectionRule fixed_indegree(std::size_t k, bool autapses = false,
+                                       bool multapses = true) {
     return {Kind::fixed_indegree, 0.0, k, autapses, multapses};
   }
   static ConnectionRule fixed_outdegree(std::size_t k, bool autapses = false,
@@ -77,8 +84,8 @@ struct StimulusSpec {
   enum class Kind { poisson, spike_times, dc, step_current };
   Kind kind = Kind::poisson;
   std::string name;
-  std::string target;             ///< population
-  std::vector<std::size_t> cells; ///< indices within the population; empty = all
+  std::string target;              ///< population
+  std::vector<std::size_t> cells;  ///< indices within the population; empty = all
   // poisson: independent train per target cell
   double rate_hz = 0.0;
   // poisson and spike_times
@@ -104,7 +111,7 @@ struct ProbeSpec {
   std::string population;
   std::vector<std::size_t> cells;  ///< empty = all cells of the population
   std::string variable;
-  std::vector<double> times_ms;    ///< sample times, ascending
+  std::vector<double> times_ms;  ///< sample times, ascending
 };
 
 struct NetworkSpec {

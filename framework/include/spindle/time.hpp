@@ -38,8 +38,14 @@ class Time {
   constexpr bool is_never() const noexcept { return *this == never(); }
 
   constexpr auto operator<=>(const Time&) const noexcept = default;
-  constexpr Time& operator+=(Time d) noexcept { ticks_ += d.ticks_; return *this; }
-  constexpr Time& operator-=(Time d) noexcept { ticks_ -= d.ticks_; return *this; }
+  constexpr Time& operator+=(Time d) noexcept {
+    ticks_ += d.ticks_;
+    return *this;
+  }
+  constexpr Time& operator-=(Time d) noexcept {
+    ticks_ -= d.ticks_;
+    return *this;
+  }
   friend constexpr Time operator+(Time a, Time b) noexcept { return Time{a.ticks_ + b.ticks_}; }
   friend constexpr Time operator-(Time a, Time b) noexcept { return Time{a.ticks_ - b.ticks_}; }
 
@@ -49,6 +55,7 @@ class Time {
 };
 
 /// Largest value of ms that from_ms converts without overflow.
-inline constexpr double max_time_ms = static_cast<double>(std::int64_t{1} << 60) * Time::ms_per_tick;
+inline constexpr double max_time_ms =
+    static_cast<double>(std::int64_t{1} << 60) * Time::ms_per_tick;
 
 }  // namespace spindle

@@ -14,14 +14,22 @@ enum class Unit { none, ms, mV, nS, pA, pF, um, Hz };
 /// The unit's symbol as used in files, the CLI and docs ("um" stands for micrometre).
 constexpr std::string_view unit_symbol(Unit u) noexcept {
   switch (u) {
-    case Unit::ms: return "ms";
-    case Unit::mV: return "mV";
-    case Unit::nS: return "nS";
-    case Unit::pA: return "pA";
-    case Unit::pF: return "pF";
-    case Unit::um: return "um";
-    case Unit::Hz: return "Hz";
-    case Unit::none: break;
+    case Unit::ms:
+      return "ms";
+    case Unit::mV:
+      return "mV";
+    case Unit::nS:
+      return "nS";
+    case Unit::pA:
+      return "pA";
+    case Unit::pF:
+      return "pF";
+    case Unit::um:
+      return "um";
+    case Unit::Hz:
+      return "Hz";
+    case Unit::none:
+      break;
   }
   return "1";
 }
@@ -43,9 +51,15 @@ class Quantity {
   friend constexpr Quantity operator-(Quantity a, Quantity b) noexcept {
     return Quantity{a.value_ - b.value_};
   }
-  friend constexpr Quantity operator*(double k, Quantity a) noexcept { return Quantity{k * a.value_}; }
-  friend constexpr Quantity operator*(Quantity a, double k) noexcept { return Quantity{k * a.value_}; }
-  friend constexpr Quantity operator/(Quantity a, double k) noexcept { return Quantity{a.value_ / k}; }
+  friend constexpr Quantity operator*(double k, Quantity a) noexcept {
+    return Quantity{k * a.value_};
+  }
+  friend constexpr Quantity operator*(Quantity a, double k) noexcept {
+    return Quantity{k * a.value_};
+  }
+  friend constexpr Quantity operator/(Quantity a, double k) noexcept {
+    return Quantity{a.value_ / k};
+  }
   friend constexpr double operator/(Quantity a, Quantity b) noexcept { return a.value_ / b.value_; }
 
  private:
