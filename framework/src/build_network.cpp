@@ -6,8 +6,6 @@
 #include <unordered_set>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include "spindle/error.hpp"
 #include "spindle/random.hpp"
@@ -202,7 +200,7 @@ std::size_t population_of(const std::vector<BuiltPopulation>& pops, std::uint32_
 }
 
 BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models, std::uint64_t seed,
-                           unsigned threads) {
+                           Executor& executor) {
   BuiltNetwork net;
   // --- populations
   std::set<std::string> names;
@@ -363,19 +361,19 @@ BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models,
   // --- synapses: generated per target cell from streams keyed by that cell, so the result
   // does not depend on how the work is split over threads.
   std::vector<std::vector<Edge>> per_target(net.num_cells);
-  tbb::task_arena arena(static_cast<int>(std::max(1u, threads)));
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::uint32_t>(0, net.num_cells, 256),
-                      [&](const tbb::blocked_range<std::uint32_t>& range) {
-                        std::vector<std::uint32_t> scratch;
-                        for (std::uint32_t gid = range.begin(); gid != range.end(); ++gid) {
-                          for (const auto& pl : plans) {
-                            const auto& ti = pl.tgt->info;
-                            if (gid < ti.first || gid >= ti.first + ti.size) continue;
-                            generate_for_target(pl, seed, gid - ti.first, per_target[gid], scratch);
-                          }
-                        }
-                      });
+  constexpr std::uint32_t kBlock = 256;
+  const std::size_t blocks = (net.num_cells + kBlock - 1) / kBlock;
+  executor.for_each(blocks, [&](std::size_t b) {
+    std::vector<std::uint32_t> scratch;
+    const auto begin = static_cast<std::uint32_t>(b * kBlock);
+    const auto end = std::min<std::uint32_t>(net.num_cells, begin + kBlock);
+    for (std::uint32_t gid = begin; gid != end; ++gid) {
+      for (const auto& pl : plans) {
+        const auto& ti = pl.tgt->info;
+        if (gid < ti.first || gid >= ti.first + ti.size) continue;
+        generate_for_target(pl, seed, gid - ti.first, per_target[gid], scratch);
+      }
+    }
   });
   std::size_t total = 0;
   for (const auto& v : per_target)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "executor.hpp"
 #include "spindle/model_registry.hpp"
 #include "spindle/network_spec.hpp"
 #include "spindle/simulation.hpp"
@@ -40,7 +41,7 @@ struct BuiltNetwork {
 
 /// Checks every part of `spec`; throws spindle::Error naming the first thing that is wrong.
 BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models, std::uint64_t seed,
-                           unsigned threads);
+                           Executor& executor);
 
 /// Index of the population that holds global cell `gid`.
 std::size_t population_of(const std::vector<BuiltPopulation>& pops, std::uint32_t gid);

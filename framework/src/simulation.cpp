@@ -29,11 +29,10 @@
 #include <numeric>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 #include <boost/heap/d_ary_heap.hpp>
 
 #include "build_network.hpp"
+#include "executor.hpp"
 #include "spindle/error.hpp"
 #include "spindle/random.hpp"
 
@@ -147,7 +146,7 @@ struct Simulation::Impl {
   std::vector<StimulusPlan> stimulus_plans;
   std::vector<ProbeSpec> probe_specs;
   std::vector<Partition> parts;
-  std::unique_ptr<tbb::task_arena> arena;
+  std::unique_ptr<detail::Executor> executor;
   std::uint32_t num_cells = 0;
   std::uint64_t num_synapses = 0;
   Time min_delay = Time::never();
@@ -195,9 +194,9 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     throw Error(fmt::format("threads must be <= 1024, got {}", options.threads));
   if (options.partitions == 0) options.partitions = 4 * options.threads;
   s.options = options;
-  s.arena = std::make_unique<tbb::task_arena>(static_cast<int>(options.threads));
+  s.executor = std::make_unique<detail::Executor>(options.threads);
 
-  detail::BuiltNetwork net = detail::build_network(spec, models, options.seed, options.threads);
+  detail::BuiltNetwork net = detail::build_network(spec, models, options.seed, *s.executor);
   s.num_cells = net.num_cells;
   s.num_synapses = net.edges.size();
   s.min_delay = net.min_delay;
@@ -544,12 +543,8 @@ void Simulation::run(Time until, const ProgressCallback& progress) {
   try {
     while (s.now < until) {
       const Time end = std::min(until, s.now + epoch);
-      s.arena->execute([&] {
-        tbb::parallel_for(std::size_t{0}, s.parts.size(),
-                          [&](std::size_t i) { s.run_epoch(s.parts[i], end); });
-        tbb::parallel_for(std::size_t{0}, s.parts.size(),
-                          [&](std::size_t i) { s.exchange(s.parts[i]); });
-      });
+      s.executor->for_each(s.parts.size(), [&](std::size_t i) { s.run_epoch(s.parts[i], end); });
+      s.executor->for_each(s.parts.size(), [&](std::size_t i) { s.exchange(s.parts[i]); });
       for (auto& p : s.parts)
         p.outbox.clear();
       s.now = end;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "spindle/error.hpp"
 #include "spindle/model_registry.hpp"
 
 namespace spindle::test {

@@ -55,7 +55,7 @@ TEST_CASE("RandomStream: uniform and normal moments", "[random][unit]") {
   CHECK(std::abs(sn2 / n - 1.0) < 5 * std::sqrt(2.0 / n));
 }
 
-TEST_CASE("RandomStream: below(n) is uniform over [0, n)", "[random][unit]") {
+TEST_CASE("RandomStream: below(n) draws every value below n equally often", "[random][unit]") {
   RandomStream r(9, 1, Purpose::user);
   const int k = 7, n = 700'000;
   std::vector<int> counts(k, 0);
