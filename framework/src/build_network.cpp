@@ -96,25 +96,26 @@ void check_cells(const std::vector<std::size_t>& cells, const BuiltPopulation& p
                               pop.info.name, pop.info.size - 1));
 }
 
-/// Cells of population `source` chosen for one target cell.
-struct ProjectionPlan {
-  const ProjectionSpec* spec;
-  std::size_t index;
-  const BuiltPopulation* src;
-  const BuiltPopulation* tgt;
-  std::uint16_t receptor;
-  bool same_population;
+/// Streams for one synapse set: connectivity, weights and delays, all keyed alike.
+struct Streams {
+  RandomStream conn, weight, delay;
+  Streams(std::uint64_t seed, std::uint64_t key, std::uint64_t sub)
+      : conn(seed, key, Purpose::connectivity, sub),
+        weight(seed, key, Purpose::weights, sub),
+        delay(seed, key, Purpose::delays, sub) {}
 };
 
-void draw_synapse_values(const ProjectionPlan& pl, RandomStream& wrng, RandomStream& drng,
-                         std::uint32_t source, std::uint32_t target, std::vector<Edge>& out) {
-  const double w = pl.spec->weight.dist.sample(wrng);
-  const double d = pl.spec->delay.dist.sample(drng);
-  out.push_back({source, target, static_cast<float>(w), pl.receptor,
-                 std::max<std::int64_t>(1, Time::from_ms(d).ticks())});
+Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std::uint32_t target) {
+  // Weight, then delay: one draw each per synapse, so the streams stay aligned whatever is
+  // kept or filtered later.
+  const double w = pl.spec->weight.dist.sample(st.weight);
+  const double d = pl.spec->delay.dist.sample(st.delay);
+  return {source, target, static_cast<float>(w), pl.receptor,
+          std::max<std::int64_t>(1, Time::from_ms(d).ticks())};
 }
 
-/// Distinct or repeated draws of `k` indices in [0, n) minus `skip` (autapse), in draw order.
+/// `k` indices in [0, n) other than `skip` (if >= 0): repeated draws with multapses, else
+/// distinct ones (Floyd's algorithm, k draws), returned in ascending order then.
 void choose(RandomStream& rng, std::size_t n, std::size_t k, bool multapses, std::int64_t skip,
             std::vector<std::uint32_t>& out) {
   out.clear();
@@ -123,12 +124,12 @@ void choose(RandomStream& rng, std::size_t n, std::size_t k, bool multapses, std
     return static_cast<std::uint32_t>(skip >= 0 && static_cast<std::int64_t>(i) >= skip ? i + 1
                                                                                         : i);
   };
+  if (m == 0) return;
   if (multapses) {
     for (std::size_t j = 0; j < k; ++j)
       out.push_back(map(rng.below(m)));
     return;
   }
-  // Floyd's algorithm: k distinct values with k draws.
   std::unordered_set<std::uint64_t> taken;
   taken.reserve(k * 2);
   for (std::size_t j = m - k; j < m; ++j) {
@@ -140,53 +141,115 @@ void choose(RandomStream& rng, std::size_t n, std::size_t k, bool multapses, std
   std::sort(out.begin(), out.end());
 }
 
+double distance(const Position& a, const Position& b, const Layout& box, bool periodic) {
+  double d[3] = {a.x - b.x, a.y - b.y, a.z - b.z};
+  for (int k = 0; k < 3; ++k) {
+    d[k] = std::abs(d[k]);
+    if (periodic && box.extent_um[k] > 0) d[k] = std::min(d[k], box.extent_um[k] - d[k]);
+  }
+  return std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+}
+
+double profile_value(const ConnectionRule& r, double dist) {
+  return r.profile == ConnectionRule::Profile::gaussian
+             ? r.p * std::exp(-dist * dist / (2 * r.scale_um * r.scale_um))
+             : r.p * std::exp(-dist / r.scale_um);
+}
+
+/// Rules whose streams are keyed by the target cell.
 void generate_for_target(const ProjectionPlan& pl, std::uint64_t seed, std::uint32_t tgt_local,
                          std::vector<Edge>& out, std::vector<std::uint32_t>& scratch) {
+  using K = ConnectionRule::Kind;
+  const auto& rule = pl.spec->rule;
   const std::uint32_t tgt = pl.tgt->info.first + tgt_local;
+  const std::uint32_t src0 = pl.src->info.first;
   const std::size_t n_src = pl.src->info.size;
-  const bool allow_self = pl.spec->rule.autapses || !pl.same_population;
-  RandomStream crng(seed, tgt, Purpose::connectivity, pl.index);
-  RandomStream wrng(seed, tgt, Purpose::weights, pl.index);
-  RandomStream drng(seed, tgt, Purpose::delays, pl.index);
+  const bool allow_self = rule.autapses || !pl.same_population;
+  Streams st(seed, tgt, pl.index);
   auto emit = [&](std::size_t s_local) {
-    draw_synapse_values(pl, wrng, drng, pl.src->info.first + static_cast<std::uint32_t>(s_local),
-                        tgt, out);
+    out.push_back(make_edge(pl, st, src0 + static_cast<std::uint32_t>(s_local), tgt));
   };
-  switch (pl.spec->rule.kind) {
-    case ConnectionRule::Kind::one_to_one:
+  switch (rule.kind) {
+    case K::one_to_one:
       if (allow_self) emit(tgt_local);
       break;
-    case ConnectionRule::Kind::all_to_all:
+    case K::all_to_all:
       for (std::size_t s = 0; s < n_src; ++s)
         if (allow_self || s != tgt_local) emit(s);
       break;
-    case ConnectionRule::Kind::pairwise_bernoulli: {
-      const double p = pl.spec->rule.p;
-      if (p <= 0) break;
-      if (p >= 1) {
+    case K::pairwise_bernoulli: {
+      if (rule.p <= 0) break;
+      if (rule.p >= 1) {
         for (std::size_t s = 0; s < n_src; ++s)
           if (allow_self || s != tgt_local) emit(s);
         break;
       }
       // Geometric skipping: the gap to the next chosen source is geometric(p).
-      const double log_q = std::log1p(-p);
+      const double log_q = std::log1p(-rule.p);
       double s = -1;
       for (;;) {
-        s += 1.0 + std::floor(std::log(crng.uniform_open0()) / log_q);
+        s += 1.0 + std::floor(std::log(st.conn.uniform_open0()) / log_q);
         if (s >= static_cast<double>(n_src)) break;
         const auto si = static_cast<std::size_t>(s);
         if (allow_self || si != tgt_local) emit(si);
       }
       break;
     }
-    case ConnectionRule::Kind::fixed_indegree:
-      choose(crng, n_src, pl.spec->rule.n, pl.spec->rule.multapses,
+    case K::fixed_indegree:
+      choose(st.conn, n_src, rule.n, rule.multapses,
              allow_self ? -1 : static_cast<std::int64_t>(tgt_local), scratch);
       for (auto s : scratch)
         emit(s);
       break;
+    case K::distance_dependent: {
+      const Position& pt = pl.tgt->positions[tgt_local];
+      for (std::size_t s = 0; s < n_src; ++s) {
+        if (!allow_self && s == tgt_local) continue;
+        const double d = distance(pl.src->positions[s], pt, *pl.tgt->layout, rule.periodic);
+        if (st.conn.uniform() < profile_value(rule, d)) emit(s);
+      }
+      break;
+    }
     default:
       break;
+  }
+}
+
+/// fixed_outdegree: streams keyed by the source; keeps the synapses that land in [first, last).
+void generate_outdegree(const ProjectionPlan& pl, std::uint64_t seed, std::uint32_t first,
+                        std::uint32_t last, std::vector<Edge>& out,
+                        std::vector<std::uint32_t>& scratch) {
+  const auto& rule = pl.spec->rule;
+  const std::uint32_t t0 = pl.tgt->info.first;
+  const std::size_t n_tgt = pl.tgt->info.size;
+  const bool allow_self = rule.autapses || !pl.same_population;
+  for (std::uint32_t s = 0; s < pl.src->info.size; ++s) {
+    const std::uint32_t src = pl.src->info.first + s;
+    Streams st(seed, src, pl.index);
+    choose(st.conn, n_tgt, rule.n, rule.multapses, allow_self ? -1 : std::int64_t{s}, scratch);
+    for (auto t : scratch) {
+      const Edge e = make_edge(pl, st, src, t0 + t);
+      if (e.target >= first && e.target < last) out.push_back(e);
+    }
+  }
+}
+
+/// fixed_total_number: one stream for the projection; keeps the synapses in [first, last).
+void generate_total(const ProjectionPlan& pl, std::uint64_t seed, std::uint32_t first,
+                    std::uint32_t last, std::vector<Edge>& out) {
+  const auto& rule = pl.spec->rule;
+  const std::size_t n_src = pl.src->info.size, n_tgt = pl.tgt->info.size;
+  const bool allow_self = rule.autapses || !pl.same_population;
+  Streams st(seed, std::uint64_t{1} << 40, pl.index);
+  std::unordered_set<std::uint64_t> taken;
+  for (std::size_t made = 0; made < rule.n;) {
+    const auto s = static_cast<std::uint32_t>(st.conn.below(n_src));
+    const auto t = static_cast<std::uint32_t>(st.conn.below(n_tgt));
+    if (!allow_self && s == t) continue;
+    if (!rule.multapses && !taken.insert(std::uint64_t{s} << 32 | t).second) continue;
+    ++made;
+    const Edge e = make_edge(pl, st, pl.src->info.first + s, pl.tgt->info.first + t);
+    if (e.target >= first && e.target < last) out.push_back(e);
   }
 }
 
@@ -199,8 +262,8 @@ std::size_t population_of(const std::vector<BuiltPopulation>& pops, std::uint32_
   return static_cast<std::size_t>(it - pops.begin()) - 1;
 }
 
-BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models, std::uint64_t seed,
-                           Executor& executor) {
+BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& models,
+                              std::uint64_t seed) {
   BuiltNetwork net;
   // --- populations
   std::set<std::string> names;
@@ -243,10 +306,43 @@ BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models,
       if (auto p = value.dist.problem(); !p.empty())
         throw Error(fmt::format("{}: initial '{}' {}: {}", ctx, var, value.dist.describe(), p));
     }
+    bp.layout = &ps.layout;
+    if (ps.layout.kind == Layout::Kind::grid) {
+      if (ps.layout.nx * ps.layout.ny != ps.size)
+        throw Error(fmt::format("{}: a {} x {} grid holds {} cells, but the population has {}", who,
+                                ps.layout.nx, ps.layout.ny, ps.layout.nx * ps.layout.ny, ps.size));
+      if (!(ps.layout.spacing_um > 0) || !std::isfinite(ps.layout.spacing_um))
+        throw Error(fmt::format("{}: grid spacing must be a finite value > 0 um, got {} um", who,
+                                ps.layout.spacing_um));
+    }
+    if (ps.layout.kind == Layout::Kind::box) {
+      const auto& e = ps.layout.extent_um;
+      for (int k = 0; k < 3; ++k)
+        if (!(e[k] >= 0) || !std::isfinite(e[k]))
+          throw Error(
+              fmt::format("{}: box extents must be finite values >= 0 um, got {} um "
+                          "along {}",
+                          who, e[k], "xyz"[k]));
+      if (e[0] + e[1] + e[2] <= 0)
+        throw Error(fmt::format("{}: a box needs at least one extent > 0 um", who));
+    }
     if (next_gid + ps.size > kMaxCells)
       throw Error(fmt::format("{}: the network would exceed {} cells", who, kMaxCells));
     bp.info = {ps.name, ps.model, static_cast<std::uint32_t>(next_gid),
                static_cast<std::uint32_t>(ps.size)};
+    if (ps.layout.kind == Layout::Kind::grid) {
+      const double sp = ps.layout.spacing_um;
+      for (std::size_t c = 0; c < ps.size; ++c)
+        bp.positions.push_back({static_cast<double>(c % ps.layout.nx) * sp,
+                                static_cast<double>(c / ps.layout.nx) * sp, 0.0});
+    } else if (ps.layout.kind == Layout::Kind::box) {
+      for (std::size_t c = 0; c < ps.size; ++c) {
+        RandomStream rng(seed, next_gid + c, Purpose::positions);
+        const auto& e = ps.layout.extent_um;
+        const double x = rng.uniform() * e[0], y = rng.uniform() * e[1], z = rng.uniform() * e[2];
+        bp.positions.push_back({x, y, z});
+      }
+    }
     next_gid += ps.size;
     net.populations.push_back(std::move(bp));
   }
@@ -314,7 +410,6 @@ BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models,
   }
 
   // --- projections
-  std::vector<ProjectionPlan> plans;
   for (std::size_t i = 0; i < spec.projections.size(); ++i) {
     const auto& pj = spec.projections[i];
     const std::string who =
@@ -349,43 +444,114 @@ BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models,
         break;
       case K::all_to_all:
         break;
-      default:
-        throw Error(
-            fmt::format("{}: connection rule {} is not available yet; available: "
-                        "one_to_one, all_to_all, pairwise_bernoulli, fixed_indegree",
-                        who, rule_name(rule.kind)));
+      case K::fixed_outdegree: {
+        const std::size_t targets = tgt.info.size - ((same && !rule.autapses) ? 1 : 0);
+        if (!rule.multapses && rule.n > targets)
+          throw Error(
+              fmt::format("{}: fixed_outdegree K = {} exceeds the {} distinct targets "
+                          "available without multapses",
+                          who, rule.n, targets));
+        if (targets == 0 && rule.n > 0) throw Error(fmt::format("{}: no targets available", who));
+        break;
+      }
+      case K::fixed_total_number: {
+        const double pairs = static_cast<double>(src.info.size) * tgt.info.size -
+                             ((same && !rule.autapses) ? static_cast<double>(src.info.size) : 0.0);
+        if (!rule.multapses && static_cast<double>(rule.n) > pairs)
+          throw Error(
+              fmt::format("{}: fixed_total_number N = {} exceeds the {} distinct pairs "
+                          "available without multapses",
+                          who, rule.n, pairs));
+        if (pairs == 0 && rule.n > 0) throw Error(fmt::format("{}: no pairs available", who));
+        break;
+      }
+      case K::distance_dependent:
+        if (!(rule.p >= 0 && rule.p <= 1))
+          throw Error(
+              fmt::format("{}: distance_dependent p must be in [0, 1], got {}", who, rule.p));
+        if (!(rule.scale_um > 0) || !std::isfinite(rule.scale_um))
+          throw Error(
+              fmt::format("{}: distance_dependent scale must be a finite value > 0 um, "
+                          "got {} um",
+                          who, rule.scale_um));
+        for (const auto* pop : {&src, &tgt})
+          if (pop->positions.empty())
+            throw Error(
+                fmt::format("{}: distance_dependent needs positions, but population '{}' "
+                            "has no layout (give it a grid or a box)",
+                            who, pop->info.name));
+        if (rule.periodic)
+          for (int k = 0; k < 3; ++k)
+            if (src.layout->extent_um[k] != tgt.layout->extent_um[k])
+              throw Error(
+                  fmt::format("{}: periodic boundaries need equal extents, but '{}' "
+                              "spans {} um and '{}' spans {} um along axis {}",
+                              who, src.info.name, src.layout->extent_um[k], tgt.info.name,
+                              tgt.layout->extent_um[k], "xyz"[k]));
+        break;
     }
-    plans.push_back({&pj, i, &src, &tgt, static_cast<std::uint16_t>(r), same});
+    net.plans.push_back({&pj, i, &src, &tgt, static_cast<std::uint16_t>(r), same});
   }
 
-  // --- synapses: generated per target cell from streams keyed by that cell, so the result
-  // does not depend on how the work is split over threads.
-  std::vector<std::vector<Edge>> per_target(net.num_cells);
-  constexpr std::uint32_t kBlock = 256;
-  const std::size_t blocks = (net.num_cells + kBlock - 1) / kBlock;
-  executor.for_each(blocks, [&](std::size_t b) {
-    std::vector<std::uint32_t> scratch;
-    const auto begin = static_cast<std::uint32_t>(b * kBlock);
-    const auto end = std::min<std::uint32_t>(net.num_cells, begin + kBlock);
-    for (std::uint32_t gid = begin; gid != end; ++gid) {
-      for (const auto& pl : plans) {
-        const auto& ti = pl.tgt->info;
-        if (gid < ti.first || gid >= ti.first + ti.size) continue;
-        generate_for_target(pl, seed, gid - ti.first, per_target[gid], scratch);
-      }
-    }
-  });
-  std::size_t total = 0;
-  for (const auto& v : per_target)
-    total += v.size();
-  net.edges.reserve(total);
-  for (auto& v : per_target) {
-    net.edges.insert(net.edges.end(), v.begin(), v.end());
-    std::vector<Edge>().swap(v);
-  }
-  for (const auto& e : net.edges)
-    net.min_delay = std::min(net.min_delay, Time::from_ticks(e.delay));
   return net;
+}
+
+std::vector<double> expected_in_degree(const BuiltNetwork& net) {
+  using K = ConnectionRule::Kind;
+  std::vector<double> deg(net.num_cells, 0.0);
+  for (const auto& pl : net.plans) {
+    const auto& r = pl.spec->rule;
+    const double n_src = pl.src->info.size, n_tgt = pl.tgt->info.size;
+    double k = 0;
+    switch (r.kind) {
+      case K::one_to_one:
+        k = 1;
+        break;
+      case K::all_to_all:
+        k = n_src;
+        break;
+      case K::pairwise_bernoulli:
+        k = r.p * n_src;
+        break;
+      case K::fixed_indegree:
+        k = static_cast<double>(r.n);
+        break;
+      case K::fixed_outdegree:
+        k = static_cast<double>(r.n) * n_src / n_tgt;
+        break;
+      case K::fixed_total_number:
+        k = static_cast<double>(r.n) / n_tgt;
+        break;
+      case K::distance_dependent:
+        k = r.p * n_src;
+        break;  // an upper bound is good enough
+    }
+    for (std::uint32_t c = 0; c < pl.tgt->info.size; ++c)
+      deg[pl.tgt->info.first + c] += k;
+  }
+  return deg;
+}
+
+void generate_edges(const BuiltNetwork& net, std::uint64_t seed, std::uint32_t first,
+                    std::uint32_t last, std::vector<Edge>& out) {
+  using K = ConnectionRule::Kind;
+  std::vector<std::uint32_t> scratch;
+  for (const auto& pl : net.plans) {
+    const auto& ti = pl.tgt->info;
+    const std::uint32_t a = std::max(first, ti.first), b = std::min(last, ti.first + ti.size);
+    if (a >= b) continue;
+    switch (pl.spec->rule.kind) {
+      case K::fixed_outdegree:
+        generate_outdegree(pl, seed, a, b, out, scratch);
+        break;
+      case K::fixed_total_number:
+        generate_total(pl, seed, a, b, out);
+        break;
+      default:
+        for (std::uint32_t gid = a; gid < b; ++gid)
+          generate_for_target(pl, seed, gid - ti.first, out, scratch);
+    }
+  }
 }
 
 }  // namespace spindle::detail

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "executor.hpp"
 #include "spindle/model_registry.hpp"
 #include "spindle/network_spec.hpp"
 #include "spindle/simulation.hpp"
@@ -29,19 +28,40 @@ struct BuiltPopulation {
   const CellModelInfo* model = nullptr;
   ParameterValues parameters;
   bool recorded = true;
+  const Layout* layout = nullptr;
+  std::vector<Position> positions;  ///< empty without a layout
 };
 
-/// Validated network: populations with global ids, synapses sorted by target cell.
+/// A validated projection, ready to generate synapses.
+struct ProjectionPlan {
+  const ProjectionSpec* spec;
+  std::size_t index;
+  const BuiltPopulation* src;
+  const BuiltPopulation* tgt;
+  std::uint16_t receptor;
+  bool same_population;
+};
+
+/// A validated network: populations with global ids and positions, projections ready to
+/// generate their synapses. Holds pointers into the spec, which must outlive it.
 struct BuiltNetwork {
   std::vector<BuiltPopulation> populations;
-  std::vector<Edge> edges;  ///< ordered by (target, projection, generation order)
+  std::vector<ProjectionPlan> plans;
   std::uint32_t num_cells = 0;
-  Time min_delay = Time::never();
 };
 
 /// Checks every part of `spec`; throws spindle::Error naming the first thing that is wrong.
-BuiltNetwork build_network(const NetworkSpec& spec, const ModelRegistry& models, std::uint64_t seed,
-                           Executor& executor);
+BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& models,
+                              std::uint64_t seed);
+
+/// Expected number of incoming synapses of every cell (for balancing partitions before the
+/// synapses exist).
+std::vector<double> expected_in_degree(const BuiltNetwork& net);
+
+/// Appends every synapse whose target lies in [first, last), in an order that depends only on
+/// the seed (each rule draws from streams keyed by the target, the source or the projection).
+void generate_edges(const BuiltNetwork& net, std::uint64_t seed, std::uint32_t first,
+                    std::uint32_t last, std::vector<Edge>& out);
 
 /// Index of the population that holds global cell `gid`.
 std::size_t population_of(const std::vector<BuiltPopulation>& pops, std::uint32_t gid);

@@ -16,6 +16,8 @@ const char* rule_name(ConnectionRule::Kind k) noexcept {
       return "fixed_outdegree";
     case ConnectionRule::Kind::fixed_total_number:
       return "fixed_total_number";
+    case ConnectionRule::Kind::distance_dependent:
+      return "distance_dependent";
   }
   return "?";
 }

@@ -26,6 +26,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -142,6 +143,7 @@ struct Partition {
 struct Simulation::Impl {
   SimulationOptions options;
   std::vector<PopulationInfo> populations;
+  std::vector<Position> positions;
   std::vector<std::unique_ptr<CellGroup>> groups;
   std::vector<StimulusPlan> stimulus_plans;
   std::vector<ProbeSpec> probe_specs;
@@ -165,22 +167,62 @@ struct Simulation::Impl {
 
 namespace {
 
-/// Splits cells into k contiguous ranges with about equal (incoming synapses + 1) each.
-std::vector<std::uint32_t> balance(const std::vector<std::uint64_t>& in_degree, unsigned k) {
-  const std::uint64_t total =
-      std::accumulate(in_degree.begin(), in_degree.end(), std::uint64_t{0}) + in_degree.size();
+/// Splits cells into k contiguous ranges with about equal work (expected incoming synapses
+/// plus one per cell) each.
+std::vector<std::uint32_t> balance(const std::vector<double>& in_degree, unsigned k) {
+  double total = static_cast<double>(in_degree.size());
+  for (double d : in_degree)
+    total += d;
   std::vector<std::uint32_t> bounds{0};
-  std::uint64_t acc = 0;
+  double acc = 0;
   for (std::uint32_t c = 0; c < in_degree.size(); ++c) {
     acc += in_degree[c] + 1;
     // Close part number bounds.size() once it holds its share of the work.
-    while (bounds.size() < k && acc * k >= total * bounds.size())
+    while (bounds.size() < k && acc * k >= total * static_cast<double>(bounds.size()))
       bounds.push_back(c + 1);
   }
   while (bounds.size() <= k)
     bounds.push_back(static_cast<std::uint32_t>(in_degree.size()));
   bounds.back() = static_cast<std::uint32_t>(in_degree.size());
   return bounds;
+}
+
+/// Generates the synapses into partition p and freezes them: sorted by (source, delay,
+/// receptor, target, weight), cut into delay groups. The weight closes the order so that it is
+/// total: equal keys are identical synapses, and the summation order is fixed.
+void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_t seed,
+                     double expected) {
+  std::vector<detail::Edge> edges;
+  edges.reserve(static_cast<std::size_t>(expected * 1.05) + 64);
+  detail::generate_edges(net, seed, p.first, p.last, edges);
+  std::sort(edges.begin(), edges.end(), [](const detail::Edge& a, const detail::Edge& b) {
+    if (a.source != b.source) return a.source < b.source;
+    if (a.delay != b.delay) return a.delay < b.delay;
+    if (a.receptor != b.receptor) return a.receptor < b.receptor;
+    if (a.target != b.target) return a.target < b.target;
+    return std::bit_cast<std::uint32_t>(a.weight) < std::bit_cast<std::uint32_t>(b.weight);
+  });
+  p.source_begin.assign(net.num_cells + 1, 0);
+  p.syn_target.reserve(edges.size());
+  p.syn_weight.reserve(edges.size());
+  std::size_t i = 0;
+  for (std::uint32_t src = 0; src < net.num_cells; ++src) {
+    p.source_begin[src] = static_cast<std::uint32_t>(p.groups.size());
+    while (i < edges.size() && edges[i].source == src) {
+      const auto head = edges[i];
+      DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()), 0, head.receptor};
+      for (; i < edges.size() && edges[i].source == src && edges[i].delay == head.delay &&
+             edges[i].receptor == head.receptor;
+           ++i) {
+        p.syn_target.push_back(edges[i].target - p.first);
+        p.syn_weight.push_back(edges[i].weight);
+      }
+      g.end = static_cast<std::uint32_t>(p.syn_target.size());
+      p.groups.push_back(g);
+    }
+  }
+  p.source_begin[net.num_cells] = static_cast<std::uint32_t>(p.groups.size());
+  p.groups.shrink_to_fit();
 }
 
 }  // namespace
@@ -196,16 +238,16 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
   s.options = options;
   s.executor = std::make_unique<detail::Executor>(options.threads);
 
-  detail::BuiltNetwork net = detail::build_network(spec, models, options.seed, *s.executor);
+  const detail::BuiltNetwork net = detail::validate_network(spec, models, options.seed);
   s.num_cells = net.num_cells;
-  s.num_synapses = net.edges.size();
-  s.min_delay = net.min_delay;
   s.probe_specs = spec.probes;
-  for (auto& bp : net.populations) {
+  for (const auto& bp : net.populations) {
     s.populations.push_back(bp.info);
     s.groups.push_back(bp.model->make(bp.parameters, bp.info.size));
     if (!s.groups.back() || s.groups.back()->size() != bp.info.size)
       throw InternalError(fmt::format("model '{}' made a group of the wrong size", bp.model->name));
+    s.positions.insert(s.positions.end(), bp.positions.begin(), bp.positions.end());
+    if (bp.positions.empty()) s.positions.resize(s.positions.size() + bp.info.size);
   }
 
   // Initial state, drawn from streams keyed by the cell.
@@ -221,12 +263,11 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     }
   }
 
-  // Partitions: contiguous cell ranges balanced by incoming synapses.
+  // Partitions: contiguous cell ranges balanced by expected incoming synapses, so they can be
+  // cut before any synapse exists; each then generates and freezes its own synapses.
   const unsigned k =
       std::min<unsigned>(options.partitions, std::max<std::uint32_t>(1, s.num_cells));
-  std::vector<std::uint64_t> in_degree(s.num_cells, 0);
-  for (const auto& e : net.edges)
-    ++in_degree[e.target];
+  const auto in_degree = detail::expected_in_degree(net);
   const auto bounds = balance(in_degree, k);
   s.parts.resize(k);
   for (unsigned pi = 0; pi < k; ++pi) {
@@ -247,49 +288,17 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
       p.recorded[l] = net.populations[pop].recorded ? 1 : 0;
     }
   }
-
-  // Synapses into each partition, sorted by (source, delay, receptor, target, generation order).
-  // Edges arrive ordered by target, so each partition's edges form one contiguous run.
-  {
-    std::size_t e0 = 0;
-    for (auto& p : s.parts) {
-      std::size_t e1 = e0;
-      while (e1 < net.edges.size() && net.edges[e1].target < p.last)
-        ++e1;
-      std::vector<std::uint32_t> order(e1 - e0);
-      std::iota(order.begin(), order.end(), static_cast<std::uint32_t>(e0));
-      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-        const auto &a = net.edges[x], &b = net.edges[y];
-        if (a.source != b.source) return a.source < b.source;
-        if (a.delay != b.delay) return a.delay < b.delay;
-        if (a.receptor != b.receptor) return a.receptor < b.receptor;
-        return a.target < b.target;
-      });
-      p.source_begin.assign(s.num_cells + 1, 0);
-      p.syn_target.reserve(order.size());
-      p.syn_weight.reserve(order.size());
-      std::size_t i = 0;
-      for (std::uint32_t src = 0; src < s.num_cells; ++src) {
-        p.source_begin[src] = static_cast<std::uint32_t>(p.groups.size());
-        while (i < order.size() && net.edges[order[i]].source == src) {
-          const auto& head = net.edges[order[i]];
-          DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()), 0,
-                       head.receptor};
-          while (i < order.size() && net.edges[order[i]].source == src &&
-                 net.edges[order[i]].delay == head.delay &&
-                 net.edges[order[i]].receptor == head.receptor) {
-            p.syn_target.push_back(net.edges[order[i]].target - p.first);
-            p.syn_weight.push_back(net.edges[order[i]].weight);
-            ++i;
-          }
-          g.end = static_cast<std::uint32_t>(p.syn_target.size());
-          p.groups.push_back(g);
-        }
-      }
-      p.source_begin[s.num_cells] = static_cast<std::uint32_t>(p.groups.size());
-      e0 = e1;
-    }
-    std::vector<detail::Edge>().swap(net.edges);
+  s.executor->for_each(k, [&](std::size_t pi) {
+    auto& p = s.parts[pi];
+    double expected = 0;
+    for (std::uint32_t c = p.first; c < p.last; ++c)
+      expected += in_degree[c];
+    freeze_synapses(p, net, options.seed, expected);
+  });
+  for (const auto& p : s.parts) {
+    s.num_synapses += p.syn_target.size();
+    for (const auto& g : p.groups)
+      s.min_delay = std::min(s.min_delay, Time::from_ticks(g.delay));
   }
 
   // Stimuli: one entry per (stimulus, target cell), in stimulus order, then cell order.
@@ -591,6 +600,42 @@ std::vector<ProbeSample> Simulation::samples() const {
 
 const std::vector<PopulationInfo>& Simulation::populations() const noexcept {
   return impl_->populations;
+}
+std::vector<SynapseInfo> Simulation::synapses() const {
+  std::vector<SynapseInfo> all;
+  all.reserve(impl_->num_synapses);
+  for (const auto& p : impl_->parts) {
+    for (std::uint32_t src = 0; src < impl_->num_cells; ++src) {
+      for (auto g = p.source_begin[src]; g < p.source_begin[src + 1]; ++g) {
+        const auto& grp = p.groups[g];
+        for (auto i = grp.begin; i < grp.end; ++i)
+          all.push_back({src, p.first + p.syn_target[i], p.syn_weight[i],
+                         Time::from_ticks(grp.delay), grp.receptor});
+      }
+    }
+  }
+  std::sort(all.begin(), all.end(), [](const SynapseInfo& a, const SynapseInfo& b) {
+    if (a.source != b.source) return a.source < b.source;
+    if (a.target != b.target) return a.target < b.target;
+    if (a.delay != b.delay) return a.delay < b.delay;
+    if (a.receptor != b.receptor) return a.receptor < b.receptor;
+    return a.weight < b.weight;
+  });
+  return all;
+}
+
+std::size_t Simulation::population_of(std::uint32_t cell) const {
+  if (cell >= impl_->num_cells)
+    throw Error(fmt::format("cell {} does not exist; cells are 0..{}", cell, impl_->num_cells - 1));
+  const auto& pops = impl_->populations;
+  const auto it =
+      std::upper_bound(pops.begin(), pops.end(), cell,
+                       [](std::uint32_t c, const PopulationInfo& p) { return c < p.first; });
+  return static_cast<std::size_t>(it - pops.begin()) - 1;
+}
+
+std::vector<Position> Simulation::positions() const {
+  return impl_->positions;
 }
 std::uint32_t Simulation::num_cells() const noexcept {
   return impl_->num_cells;

@@ -14,6 +14,15 @@
 
 namespace spindle {
 
+/// Where the cells of a population sit, in um: on a 2-D grid or uniformly in a box.
+struct Layout {
+  enum class Kind { none, grid, box };
+  Kind kind = Kind::none;
+  std::size_t nx = 0, ny = 0;             ///< grid shape; nx * ny must equal the population size
+  double spacing_um = 0.0;                ///< grid spacing
+  double extent_um[3] = {0.0, 0.0, 0.0};  ///< box size (x, y, z); for a grid nx*spacing, ny*spacing
+};
+
 struct PopulationSpec {
   std::string name;
   std::string model;
@@ -22,6 +31,27 @@ struct PopulationSpec {
   /// Initial value of state variables, drawn per cell (keyed by cell id).
   std::map<std::string, ValueSpec> initial;
 
+  Layout layout;
+
+  /// Cells on an nx x ny grid with the given spacing; cell i sits at (i % nx, i / nx) * spacing.
+  PopulationSpec& grid(std::size_t nx, std::size_t ny, Micrometres spacing) {
+    layout.kind = Layout::Kind::grid;
+    layout.nx = nx;
+    layout.ny = ny;
+    layout.spacing_um = spacing.value();
+    layout.extent_um[0] = static_cast<double>(nx) * spacing.value();
+    layout.extent_um[1] = static_cast<double>(ny) * spacing.value();
+    layout.extent_um[2] = 0.0;
+    return *this;
+  }
+  /// Cells drawn uniformly in [0, x) x [0, y) x [0, z) (z may be 0 for a sheet).
+  PopulationSpec& box(Micrometres x, Micrometres y, Micrometres z = Micrometres{0.0}) {
+    layout.kind = Layout::Kind::box;
+    layout.extent_um[0] = x.value();
+    layout.extent_um[1] = y.value();
+    layout.extent_um[2] = z.value();
+    return *this;
+  }
   PopulationSpec& set(const std::string& param, ParamValue v) {
     parameters[param] = v;
     return *this;
@@ -39,13 +69,19 @@ struct ConnectionRule {
     pairwise_bernoulli,
     fixed_indegree,
     fixed_outdegree,
-    fixed_total_number
+    fixed_total_number,
+    distance_dependent
   };
+  enum class Profile { gaussian, exponential };
   Kind kind = Kind::all_to_all;
   double p = 0.0;         ///< pairwise_bernoulli probability
   std::size_t n = 0;      ///< K of fixed_in/outdegree, N of fixed_total_number
   bool autapses = false;  ///< cell connected to itself when source == target population
   bool multapses = true;  ///< several synapses between one pair (fixed_* rules)
+  Profile profile =
+      Profile::gaussian;  ///< distance_dependent: p(d) = p * exp(-d^2/2s^2) or exp(-d/s)
+  double scale_um = 0.0;  ///< distance_dependent: s, the profile's width
+  bool periodic = false;  ///< distance_dependent: wrap distances around the box
 
   static ConnectionRule one_to_one() { return {Kind::one_to_one}; }
   static ConnectionRule all_to_all(bool autapses = false) {
@@ -65,6 +101,17 @@ struct ConnectionRule {
   static ConnectionRule fixed_total_number(std::size_t n, bool autapses = false,
                                            bool multapses = true) {
     return {Kind::fixed_total_number, 0.0, n, autapses, multapses};
+  }
+  /// Pairwise Bernoulli with a probability that falls with the distance d between the cells:
+  /// p0 * exp(-d^2 / (2 s^2)) (gaussian) or p0 * exp(-d / s) (exponential). Both populations
+  /// need a layout; with `periodic`, distances wrap around the target's box.
+  static ConnectionRule distance_dependent(Profile profile, double p0, Micrometres s,
+                                           bool periodic = false, bool autapses = false) {
+    ConnectionRule r{Kind::distance_dependent, p0, 0, autapses};
+    r.profile = profile;
+    r.scale_um = s.value();
+    r.periodic = periodic;
+    return r;
   }
 };
 

@@ -17,6 +17,7 @@ enum class Purpose : std::uint64_t {
   delays = 4,
   stimulus = 5,
   parameters = 6,
+  positions = 7,
   user = 100,
 };
 

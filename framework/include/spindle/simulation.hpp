@@ -34,11 +34,25 @@ struct ProbeSample {
   double value = 0.0;
 };
 
+/// A cell's position [um], from its population's layout.
+struct Position {
+  double x = 0.0, y = 0.0, z = 0.0;
+};
+
 struct PopulationInfo {
   std::string name;
   std::string model;
   std::uint32_t first = 0;  ///< global id of its first cell
   std::uint32_t size = 0;
+};
+
+/// One synapse as built: for inspection, statistics and graph algorithms.
+struct SynapseInfo {
+  std::uint32_t source = 0;
+  std::uint32_t target = 0;
+  float weight = 0.0f;         ///< in the receptor's unit
+  Time delay;                  ///< whole ticks
+  std::uint16_t receptor = 0;  ///< index into the target model's receptors
 };
 
 struct RunStatistics {
@@ -70,6 +84,13 @@ class Simulation {
   std::vector<ProbeSample> samples() const;
 
   const std::vector<PopulationInfo>& populations() const noexcept;
+  /// Positions of all cells [um], indexed by global id; (0, 0, 0) for cells without a layout.
+  std::vector<Position> positions() const;
+  /// Every synapse, ordered by (source, target, delay, receptor, weight). Builds a copy: meant
+  /// for analysis, not for the hot path.
+  std::vector<SynapseInfo> synapses() const;
+  /// Population index of a cell.
+  std::size_t population_of(std::uint32_t cell) const;
   std::uint32_t num_cells() const noexcept;
   std::uint64_t num_synapses() const noexcept;
   unsigned num_partitions() const noexcept;
