@@ -1,18 +1,19 @@
 // The event kernel.
 //
-// Phases of one epoch [e0, e1), e1 - e0 <= D = the minimum synaptic delay:
-//   1. Update (parallel, one oneTBB task per partition): each partition pops its own events in
-//      the total order (time, kind, target, source, synapse) until e1. It reads and writes only
-//      its own cells, queues and recorders, and appends the spikes its cells fire to its own
-//      outbox. It reads nothing that another partition writes during the phase.
-//   2. Exchange (parallel, one task per partition): each partition reads every partition's
-//      outbox (read-only now) and pushes one delivery per (spike, delay group) that has synapses
-//      in it into its own input queue.
-//   3. Outboxes are cleared (serial).
-// Invariants: a spike fired at t in [e0, e1) is due at t + d >= e0 + D >= e1, so it never needs
-// delivery inside the epoch that produced it, and the exchange can wait for the barrier. Each
-// cell lives in exactly one partition and sees its events in the global order, whatever the
-// partitioning, so the output is identical for any thread and partition count.
+// Time advances in epochs [e0, e1) with e1 - e0 <= D, the minimum synaptic delay. Epoch c runs
+// one task per partition (oneTBB), each doing, in this order:
+//   1. Clear its own outbox[c % 2]. Every partition read it during epoch c - 1, and that epoch
+//      ended at a barrier.
+//   2. Exchange: read every partition's outbox[(c - 1) % 2] (spikes fired in epoch c - 1; no one
+//      writes that buffer during epoch c) and push one delivery per (spike, delay group) with
+//      synapses here into its own input queue.
+//   3. Update: pop its own events in the total order (time, kind, target, source, synapse)
+//      until e1, touching only its own cells, queues and recorders; append fired spikes to its
+//      own outbox[c % 2].
+// Invariants: a spike fired at t in epoch c - 1 is due at t + d >= t + D >= e0(c), so handing
+// it over at the start of epoch c is never late. Each cell lives in exactly one partition and
+// sees its events in the global order, whatever the partitioning, so the output is identical
+// for any thread and partition count. One barrier per epoch.
 //
 // Queues of a partition:
 //   input queue: spike deliveries (kind 0, key source cell, delay group), stimulus inputs
@@ -132,7 +133,7 @@ struct Partition {
   std::vector<StimulusEntry> stimuli;
   std::vector<ProbeEntry> probes;
   // outputs
-  std::vector<Spike> outbox;
+  std::vector<Spike> outbox[2];  ///< double-buffered by epoch parity
   std::vector<Spike> spikes;
   std::vector<ProbeSample> samples;
   RunStatistics stats;
@@ -153,12 +154,13 @@ struct Simulation::Impl {
   std::uint64_t num_synapses = 0;
   Time min_delay = Time::never();
   Time now = Time::zero();
+  std::uint64_t epochs = 0;  ///< epochs completed
   bool failed = false;
 
   void set_prediction(Partition& p, std::uint32_t local, Time t) const;
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
-  void run_epoch(Partition& p, Time end) const;
-  void exchange(Partition& p) const;
+  void run_epoch(Partition& p, Time end, std::uint64_t epoch) const;
+  void exchange(Partition& p, std::uint64_t epoch) const;
   void handle_stimulus(Partition& p, const Event& ev) const;
 };
 
@@ -462,7 +464,10 @@ void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
   schedule_stimulus(p, ev.b);
 }
 
-void Simulation::Impl::run_epoch(Partition& p, Time end) const {
+void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) const {
+  p.outbox[epoch % 2].clear();
+  exchange(p, epoch);
+  std::vector<Spike>& outbox = p.outbox[epoch % 2];
   for (;;) {
     const bool have_input = !p.input.empty() && p.input.top().t < end;
     const bool have_pred = !p.predictions.empty() && p.predictions.top().t < end;
@@ -509,7 +514,7 @@ void Simulation::Impl::run_epoch(Partition& p, Time end) const {
       ++p.stats.predictions_checked;
       if (fired) {
         const Spike sp{top.t, p.first + l};
-        p.outbox.push_back(sp);
+        outbox.push_back(sp);
         if (p.recorded[l]) p.spikes.push_back(sp);
         ++p.stats.spikes;
       }
@@ -527,9 +532,10 @@ void Simulation::Impl::run_epoch(Partition& p, Time end) const {
   }
 }
 
-void Simulation::Impl::exchange(Partition& p) const {
+void Simulation::Impl::exchange(Partition& p, std::uint64_t epoch) const {
+  if (epoch == 0) return;
   for (const auto& q : parts) {
-    for (const Spike& sp : q.outbox) {
+    for (const Spike& sp : q.outbox[(epoch - 1) % 2]) {
       const std::uint32_t g0 = p.source_begin[sp.cell], g1 = p.source_begin[sp.cell + 1];
       for (std::uint32_t g = g0; g < g1; ++g)
         p.input.push({sp.time + Time::from_ticks(p.groups[g].delay), kSpike, sp.cell, g});
@@ -552,10 +558,9 @@ void Simulation::run(Time until, const ProgressCallback& progress) {
   try {
     while (s.now < until) {
       const Time end = std::min(until, s.now + epoch);
-      s.executor->for_each(s.parts.size(), [&](std::size_t i) { s.run_epoch(s.parts[i], end); });
-      s.executor->for_each(s.parts.size(), [&](std::size_t i) { s.exchange(s.parts[i]); });
-      for (auto& p : s.parts)
-        p.outbox.clear();
+      s.executor->for_each(s.parts.size(),
+                           [&](std::size_t i) { s.run_epoch(s.parts[i], end, s.epochs); });
+      ++s.epochs;
       s.now = end;
       if (progress) progress(s.now, until);
     }
