@@ -1,0 +1,103 @@
+// spindle/models/lif_delta.hpp: `lif_delta`, leaky integrate-and-fire with voltage-jump
+// (delta) synapses, integrated exactly between events (Brette et al. 2007, benchmark 4; NEST
+// iaf_psc_delta_ps). The model registers through register_builtin(); the group class is public
+// so that tests and benchmarks can drive it directly through the CellGroup contract.
+//
+//   tau_m dV/dt = -(V - E_L) + (I_e + I_stim) tau_m / C_m          between inputs
+//   V -> V + w                                                    input of weight w [mV]
+//   V >= V_th  ->  spike; V = V_reset; refractory for t_ref
+//
+// Parameters (name, unit, default, allowed range):
+//   C_m      pF   250   > 0          membrane capacitance
+//   tau_m    ms    10   > 0          membrane time constant
+//   E_L      mV   -65   finite       resting potential
+//   V_th     mV   -50   finite       spike threshold
+//   V_reset  mV   -65   < V_th       potential after a spike
+//   t_ref    ms     2   >= 0         absolute refractory period (rounded to whole ticks)
+//   I_e      pA     0   finite       constant bias current
+// Receptors: "exc" (mV, weights >= 0), "inh" (mV, weights <= 0). State: "V_m" (mV).
+//
+// Semantics at the edges, all exact to one tick (1 ns):
+//  - A spike is reported at the first tick at or after the exact threshold crossing. A crossing
+//    of the free trajectory within a tick comes before any input arriving in that tick.
+//  - Inputs arriving in the same tick are summed before the threshold test (the kernel hands
+//    them over before the check at that tick), so +1 mV and -1 mV together do nothing.
+//  - During refractoriness, [t_spike, t_spike + t_ref), V stays at V_reset and inputs are
+//    discarded (as NEST iaf_psc_delta without refractory_input). An input at exactly
+//    t_spike + t_ref counts. With t_ref = 0 a cell fires at most once per tick.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "spindle/cell_model.hpp"
+#include "spindle/model_registry.hpp"
+#include "spindle/parameters.hpp"
+
+namespace spindle::models {
+
+/// Lowered, validated lif_delta parameters: plain doubles in ms, mV, pA, pF.
+struct LifDeltaParams {
+  double C_m = 250.0;      ///< [pF]
+  double tau_m = 10.0;     ///< [ms]
+  double E_L = -65.0;      ///< [mV]
+  double V_th = -50.0;     ///< [mV]
+  double V_reset = -65.0;  ///< [mV]
+  double t_ref = 2.0;      ///< [ms]
+  double I_e = 0.0;        ///< [pA]
+
+  /// From values resolved against lif_delta_model().parameters.
+  static LifDeltaParams from(const ParameterValues& v);
+};
+
+/// Relations between parameters that single ranges cannot express: "" if fine, else the reason.
+std::string lif_delta_relations(const LifDeltaParams& p);
+
+/// Schema, receptors, state variables and factory of `lif_delta`.
+CellModelInfo lif_delta_model();
+
+class LifDeltaGroup final : public CellGroup {
+ public:
+  static constexpr std::size_t exc = 0, inh = 1;  ///< receptors
+  static constexpr std::size_t V_m = 0;           ///< state variables
+
+  /// `p` must satisfy the schema ranges and lif_delta_relations().
+  LifDeltaGroup(const LifDeltaParams& p, std::size_t n);
+
+  std::size_t size() const noexcept override { return V_.size(); }
+  void set_state(std::size_t cell, std::size_t var, double value) override;
+  Time predict(std::size_t cell, Time t) override;
+  Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
+  Time set_current(std::size_t cell, Time t, double current) override;
+  bool check(std::size_t cell, Time t, Time& next) override;
+  double probe(std::size_t cell, std::size_t var, Time t) const override;
+
+  /// Checks that found the crossing earlier than the time they were called at, i.e. a
+  /// prediction that was not a lower bound. 0 unless the model (or its caller) is wrong.
+  std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
+
+ private:
+  double v_inf(std::size_t c) const noexcept { return p_.E_L + R_ * (p_.I_e + I_stim_[c]); }
+  double value_at(std::size_t c, Time t) const noexcept;
+  void advance(std::size_t c, Time t);
+  Time next_crossing(std::size_t c) const noexcept;
+  bool settle(std::size_t c, Time t);
+  void fire(std::size_t c, Time t);
+
+  LifDeltaParams p_;
+  double R_;    ///< tau_m / C_m [mV/pA]
+  Time t_ref_;  ///< refractory period in ticks
+  // THREADING: the kernel may call different cells of one group from different partitions at
+  // the same time. Everything below is per cell except late_, a relaxed atomic counter.
+  std::vector<double> V_;       ///< [mV] at t_ (V_reset while refractory)
+  std::vector<double> I_stim_;  ///< injected current [pA]
+  std::vector<Time> t_;         ///< time of the stored state
+  std::vector<Time> ref_end_;   ///< refractory until (exclusive)
+  std::vector<Time> pred_;      ///< best known lower bound of the next crossing
+  std::vector<std::uint8_t> flags_;
+  std::atomic<std::uint64_t> late_{0};
+};
+
+}  // namespace spindle::models
