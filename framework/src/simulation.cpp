@@ -72,10 +72,13 @@ struct PredictionLater {
   }
 };
 
+// Variants chosen by measurement (bench/heap_bench.cpp, docs/benchmarks.md "Event queues"):
+// 4-ary for the delivery queue, 8-ary with handles for predictions; pairing and Fibonacci
+// heaps were 3-8x slower on both workloads.
 using InputQueue =
     boost::heap::d_ary_heap<Event, boost::heap::arity<4>, boost::heap::compare<EventLater>>;
 using PredictionQueue =
-    boost::heap::d_ary_heap<Prediction, boost::heap::arity<4>, boost::heap::mutable_<true>,
+    boost::heap::d_ary_heap<Prediction, boost::heap::arity<8>, boost::heap::mutable_<true>,
                             boost::heap::compare<PredictionLater>>;
 
 /// Synapses of one source cell with one delay and receptor, inside one partition.
