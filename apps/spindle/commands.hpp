@@ -1,0 +1,56 @@
+// commands.hpp: the subcommands of the `spindle` program. main() parses the command line into
+// the *Args structs (text as typed); each command validates its arguments completely before it
+// creates anything, then does its work. User mistakes throw spindle::Error (exit status 2).
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <exception>
+#include <string>
+
+namespace spindle::app {
+
+/// Lets a long run notice Ctrl-C: main's signal handler sets the flag, the progress callback
+/// reads it between epochs and stops the run by throwing Interrupted.
+struct StopRequest {
+  const volatile std::sig_atomic_t* flag = nullptr;
+  bool requested() const noexcept { return flag != nullptr && *flag != 0; }
+};
+
+class Interrupted : public std::exception {
+ public:
+  const char* what() const noexcept override { return "interrupted"; }
+};
+
+/// Options shared by run and bench, as typed on the command line.
+struct SimArgs {
+  std::string network = "cuba";
+  std::string duration = "1000";
+  std::string seed = "1";
+  std::string threads = "1";
+  std::string partitions;
+  bool partitions_given = false;  ///< false: the library picks 4 x threads
+};
+
+struct RunArgs {
+  SimArgs sim;
+  std::string out;  ///< empty: spindle-out/<YYYYmmdd-HHMMSS>
+  bool out_given = false;
+  bool quiet = false;
+};
+
+struct BenchArgs {
+  SimArgs sim;
+};
+
+/// Largest --threads and --partitions accepted: far above any machine we run on, low enough
+/// that a typo (--threads 10000) is caught instead of starting thousands of threads.
+inline constexpr std::uint64_t max_threads = 1024;
+inline constexpr std::uint64_t max_partitions = 1u << 20;
+
+/// `spindle run`; returns the exit status.
+int run_command(const RunArgs& args, const std::string& version, StopRequest stop);
+/// `spindle bench`; returns the exit status.
+int bench_command(const BenchArgs& args, const std::string& version, StopRequest stop);
+
+}  // namespace spindle::app

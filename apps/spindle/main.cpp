@@ -1,0 +1,159 @@
+// The `spindle` program: parses the command line, dispatches to a command and turns every
+// failure into one message and an exit status (docs/cli.md):
+//   0 success, 1 internal error (a bug), 2 bad input (command line, parameters, files),
+//   130 interrupted by Ctrl-C or SIGTERM.
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "networks.hpp"
+#include "spindle/error.hpp"
+
+#ifndef SPINDLE_VERSION
+#error "the build defines SPINDLE_VERSION (apps/spindle/CMakeLists.txt)"
+#endif
+
+namespace {
+
+constexpr int exit_usage = 2;
+constexpr int exit_internal = 1;
+constexpr int exit_interrupted = 130;
+
+// A signal handler can only reach static storage, so this one flag is the exception to the
+// no-globals rule; nothing but the handler writes it, and commands get it passed explicitly.
+volatile std::sig_atomic_t stop_flag = 0;
+
+extern "C" void on_stop_signal(int /*sig*/) {
+  stop_flag = 1;
+}
+
+void install_stop_handler() {
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  // SA_RESETHAND: a second Ctrl-C kills at once, should the run not reach a check point.
+  sa.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void print_error(const std::string& where, const std::string& message) {
+  std::fflush(stdout);
+  std::fputs(fmt::format("{}: error: {}\n", where, message).c_str(), stderr);
+}
+
+/// "spindle run" for a failure inside `run`, "spindle" otherwise.
+std::string command_path(const CLI::App& app) {
+  std::string path = app.get_name();
+  for (const CLI::App* sub = &app;;) {
+    const auto subs = sub->get_subcommands();
+    if (subs.empty()) break;
+    sub = subs.front();
+    path += " " + sub->get_name();
+  }
+  return path;
+}
+
+/// Adds the options run and bench share.
+void add_sim_options(CLI::App& cmd, spindle::app::SimArgs& sim) {
+  cmd.add_option("--duration", sim.duration, "Simulated time [ms], > 0")
+      ->type_name("MS")
+      ->capture_default_str();
+  cmd.add_option("--seed", sim.seed, "Random seed, a whole number >= 0; same seed, same spikes")
+      ->type_name("N")
+      ->capture_default_str();
+  cmd.add_option("--threads", sim.threads,
+                 fmt::format("Worker threads, 1 to {}", spindle::app::max_threads))
+      ->type_name("N")
+      ->capture_default_str();
+  cmd.add_option("--partitions", sim.partitions,
+                 "Number of partitions, 1 to the number of cells (default: 4 x threads); "
+                 "results do not depend on it")
+      ->type_name("K");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  install_stop_handler();
+  const std::string version = SPINDLE_VERSION;
+
+  CLI::App app{"Spindle: event-driven simulation of spiking networks.", "spindle"};
+  app.set_version_flag("--version", "spindle " + version, "Print the version and exit");
+  app.require_subcommand(0, 1);
+  app.footer(
+      "Run 'spindle COMMAND --help' for the options of a command.\n"
+      "Exit status: 0 success, 2 bad input, 1 internal error, 130 interrupted.");
+
+  spindle::app::RunArgs run_args;
+  CLI::App* run = app.add_subcommand(
+      "run", "Simulate a built-in network; write spikes and a summary to a folder");
+  add_sim_options(*run, run_args.sim);
+  run->add_option("--network", run_args.sim.network,
+                  fmt::format("Network to simulate: {}", spindle::app::network_names()))
+      ->type_name("NAME")
+      ->capture_default_str();
+  run->add_option("--out", run_args.out,
+                  "Output folder, created if missing (default: spindle-out/YYYYmmdd-HHMMSS)")
+      ->type_name("DIR");
+  run->add_flag("--quiet,-q", run_args.quiet, "Print nothing but errors (no progress, no table)");
+
+  spindle::app::BenchArgs bench_args;
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Time a built-in network; print one line of JSON (nothing is written)");
+  bench
+      ->add_option("network", bench_args.sim.network,
+                   fmt::format("Network: {}", spindle::app::network_names()))
+      ->type_name("NETWORK");
+  add_sim_options(*bench, bench_args.sim);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+      return app.exit(e);  // --help, --version: print to stdout, exit 0
+    }
+    const std::string where = command_path(app);
+    std::string message = e.what();
+    if (where == "spindle" && dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      message += " (the commands are: run, bench)";
+    }
+    print_error(where, fmt::format("{}\nRun '{} --help' for the allowed options.", message, where));
+    return exit_usage;
+  }
+
+  const spindle::app::StopRequest stop{&stop_flag};
+  const std::string where = command_path(app);
+  try {
+    if (run->parsed()) {
+      run_args.out_given = run->count("--out") > 0;
+      run_args.sim.partitions_given = run->count("--partitions") > 0;
+      return spindle::app::run_command(run_args, version, stop);
+    }
+    if (bench->parsed()) {
+      // Checked here rather than with CLI11's required(), whose message lists no choices.
+      if (bench->count("network") == 0) {
+        throw spindle::Error(
+            fmt::format("NETWORK is required: one of {}", spindle::app::network_names()));
+      }
+      bench_args.sim.partitions_given = bench->count("--partitions") > 0;
+      return spindle::app::bench_command(bench_args, version, stop);
+    }
+    print_error("spindle", "a command is required: run or bench\nRun 'spindle --help' for help.");
+    return exit_usage;
+  } catch (const spindle::app::Interrupted&) {
+    print_error(where, "interrupted; no output was written");
+    return exit_interrupted;
+  } catch (const spindle::Error& e) {
+    print_error(where, e.what());
+    return exit_usage;
+  } catch (const std::exception& e) {
+    print_error(where, fmt::format("internal error (please report it): {}", e.what()));
+    return exit_internal;
+  }
+}

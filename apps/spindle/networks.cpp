@@ -1,0 +1,88 @@
+#include "networks.hpp"
+
+#include <array>
+
+#include "spindle/models/reference_networks.hpp"
+
+namespace spindle::app {
+namespace {
+
+// Benchmark 4 keeps the architecture of CUBA (Vogels & Abbott 2005): 4000 cells, 80 % excitatory,
+// random pairwise connectivity p = 0.02 (about 80 inputs per cell), no autapses, one delay.
+constexpr std::size_t n_exc = 3200;
+constexpr std::size_t n_inh = 800;
+constexpr double p_connect = 0.02;
+
+void connect_all(NetworkSpec& net, ValueSpec w_exc, ValueSpec w_inh) {
+  using namespace spindle::literals;
+  const auto rule = ConnectionRule::pairwise_bernoulli(p_connect, /*autapses=*/false);
+  for (const char* target : {"exc", "inh"}) {
+    net.connect("exc", target, rule, "exc", w_exc, 0.1_ms);
+    net.connect("inh", target, rule, "inh", w_inh, 0.1_ms);
+  }
+}
+
+}  // namespace
+
+NetworkSpec cuba_network() {
+  // One definition of CUBA serves the program, the tests, the examples and bench/: the shared
+  // one in spindle/models/reference_networks.hpp, at its published defaults (4000 cells,
+  // lif_exp with C_m 200 pF, tau_m 20 ms, E_L -49 mV, V_th -50 mV, V_reset -60 mV, t_ref 5 ms,
+  // tau_syn 5 / 10 ms, weights 16.2 / -90 pA, delay 0.1 ms, V_m uniform in [-60, -50) mV).
+  return models::cuba_network();
+}
+
+NetworkSpec delta_network() {
+  using namespace spindle::literals;
+  NetworkSpec net;
+  for (const auto& [name, size] : {std::pair{"exc", n_exc}, std::pair{"inh", n_inh}}) {
+    net.add_population(name, "lif_delta", size)
+        .set("tau_m", 20.0_ms)
+        .set("E_L", -49.0_mV)
+        .set("V_th", -50.0_mV)
+        .set("V_reset", -60.0_mV)
+        .set("t_ref", 5.0_ms)
+        .init("V_m", uniform(-60.0_mV, -50.0_mV));
+  }
+  connect_all(net, 0.25_mV, -2.25_mV);
+  return net;
+}
+
+std::span<const NetworkEntry> networks() {
+  // Constant data (names and function pointers), not mutable global state.
+  static constexpr std::array<NetworkEntry, 2> table{{
+      {"cuba",
+       "CUBA, Vogels & Abbott 2005 / Brette et al. 2007 benchmark 2: 4000 lif_exp cells, "
+       "current synapses",
+       &cuba_network},
+      {"delta",
+       "Brette et al. 2007 benchmark 4: the CUBA architecture with lif_delta voltage jumps",
+       &delta_network},
+  }};
+  return table;
+}
+
+std::optional<NetworkSpec> make_network(std::string_view name) {
+  for (const NetworkEntry& e : networks()) {
+    if (e.name == name) return e.make();
+  }
+  return std::nullopt;
+}
+
+std::string network_names() {
+  std::string s;
+  for (const NetworkEntry& e : networks()) {
+    if (!s.empty()) s += ", ";
+    s += e.name;
+  }
+  return s;
+}
+
+std::size_t total_cells(const NetworkSpec& spec) {
+  std::size_t n = 0;
+  for (const PopulationSpec& p : spec.populations)
+    n += p.size;
+  return n;
+}
+
+}  // namespace spindle::app

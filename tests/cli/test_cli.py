@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `spindle` program: one case per invocation.
+
+    test_cli.py SPINDLE_BINARY CASE      run one case (exit 0 pass, 1 fail, 77 skipped)
+    test_cli.py SPINDLE_BINARY --list    print the case names
+
+Every case runs the binary in a fresh temporary folder, so a case can also check that nothing
+was left behind there. Standard library only, so the tests need nothing beyond python3.
+"""
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SKIP = 77  # ctest's SKIP_RETURN_CODE for this suite
+
+# Short enough for a unit-test budget, long enough that CUBA produces thousands of spikes.
+SHORT = ["--duration", "200"]
+
+SUMMARY_KEYS = ["version", "seed", "threads", "partitions", "duration_ms", "cells", "synapses",
+                "spikes", "wall_s", "populations"]
+POPULATION_KEYS = ["name", "cells", "rate_hz", "cv_isi"]
+BENCH_KEYS = ["name", "cells", "synapses", "duration_ms", "threads", "partitions", "build_s",
+              "sim_s", "spikes", "synaptic_events", "events_per_s", "peak_rss_mb"]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, message):
+    if not cond:
+        raise Failure(message)
+
+
+class Runner:
+    def __init__(self, binary, cwd):
+        self.binary = binary
+        self.cwd = Path(cwd)
+
+    def __call__(self, *args, timeout=300):
+        proc = subprocess.run([self.binary, *args], cwd=self.cwd, capture_output=True, text=True,
+                              timeout=timeout)
+        return proc
+
+    def ok(self, *args, **kw):
+        proc = self(*args, **kw)
+        check(proc.returncode == 0,
+              f"spindle {' '.join(args)}: exit status {proc.returncode}, expected 0\n"
+              f"stderr: {proc.stderr}")
+        return proc
+
+
+def read_bytes(path):
+    return Path(path).read_bytes()
+
+
+def csv_spikes(path):
+    lines = Path(path).read_text().splitlines()
+    check(lines and lines[0] == "cell,time_ms", f"{path}: header is not 'cell,time_ms'")
+    return lines[1:]
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+def case_help(run):
+    for args in (["--help"], ["run", "--help"], ["bench", "--help"]):
+        proc = run.ok(*args)
+        check("Usage" in proc.stdout, f"spindle {' '.join(args)}: no usage text on stdout")
+    check("--duration" in run.ok("run", "--help").stdout, "run --help does not list --duration")
+    check(os.listdir(run.cwd) == [], "--help wrote files")
+
+
+def case_version(run):
+    proc = run.ok("--version")
+    check(proc.stdout.startswith("spindle "), f"--version printed {proc.stdout!r}")
+
+
+def case_same_seed_identical(run):
+    run.ok("run", *SHORT, "--seed", "5", "--threads", "1", "--out", "a", "--quiet")
+    run.ok("run", *SHORT, "--seed", "5", "--threads", "1", "--out", "b", "--quiet")
+    spikes = csv_spikes(run.cwd / "a" / "spikes.csv")
+    check(len(spikes) > 100, f"only {len(spikes)} spikes in 200 ms of CUBA")
+    for name in ("spikes.csv", "spikes.bin"):
+        check(read_bytes(run.cwd / "a" / name) == read_bytes(run.cwd / "b" / name),
+              f"{name} differs between two runs with the same seed")
+
+
+def case_threads_partitions_identical(run):
+    run.ok("run", *SHORT, "--seed", "3", "--threads", "1", "--out", "one", "--quiet")
+    run.ok("run", *SHORT, "--seed", "3", "--threads", "2", "--partitions", "3", "--out", "two",
+           "--quiet")
+    for name in ("spikes.csv", "spikes.bin"):
+        check(read_bytes(run.cwd / "one" / name) == read_bytes(run.cwd / "two" / name),
+              f"{name} differs between 1 thread and 2 threads with 3 partitions")
+    s = json.loads((run.cwd / "two" / "summary.json").read_text())
+    check(s["threads"] == 2 and s["partitions"] == 3,
+          f"summary says threads {s['threads']}, partitions {s['partitions']}; expected 2 and 3")
+
+
+def case_different_seeds_differ(run):
+    run.ok("run", *SHORT, "--seed", "1", "--out", "s1", "--quiet")
+    run.ok("run", *SHORT, "--seed", "2", "--out", "s2", "--quiet")
+    check(read_bytes(run.cwd / "s1" / "spikes.csv") != read_bytes(run.cwd / "s2" / "spikes.csv"),
+          "seeds 1 and 2 gave identical spikes")
+
+
+def case_summary(run):
+    proc = run.ok("run", *SHORT, "--seed", "7", "--out", "out")
+    s = json.loads((run.cwd / "out" / "summary.json").read_text())
+    for k in SUMMARY_KEYS:
+        check(k in s, f"summary.json has no key '{k}'")
+    check(s["seed"] == 7 and s["duration_ms"] == 200 and s["threads"] == 1,
+          f"summary.json: seed/duration/threads are {s['seed']}, {s['duration_ms']}, "
+          f"{s['threads']}")
+    check(s["cells"] == 4000, f"summary.json: {s['cells']} cells, expected 4000")
+    # p = 0.02 over 4000 x 3999 ordered pairs: 319,920 expected, sd ~ 560.
+    check(abs(s["synapses"] - 319920) < 5000, f"summary.json: {s['synapses']} synapses")
+    pops = {p["name"]: p for p in s["populations"]}
+    check(set(pops) == {"exc", "inh"}, f"populations are {sorted(pops)}")
+    check(pops["exc"]["cells"] == 3200 and pops["inh"]["cells"] == 800, "population sizes")
+    spikes = csv_spikes(run.cwd / "out" / "spikes.csv")
+    check(s["spikes"] == len(spikes), f"summary says {s['spikes']} spikes, CSV has {len(spikes)}")
+    n_exc = sum(1 for line in spikes if int(line.split(",")[0]) < 3200)
+    for p in s["populations"]:
+        for k in POPULATION_KEYS:
+            check(k in p, f"population '{p.get('name')}' has no key '{k}'")
+        n = n_exc if p["name"] == "exc" else len(spikes) - n_exc
+        expected = n / (p["cells"] * 0.2)
+        check(math.isclose(p["rate_hz"], expected, rel_tol=1e-9),
+              f"{p['name']}: rate_hz {p['rate_hz']}, expected {expected} from the CSV")
+        check(p["cv_isi"] is None or 0 <= p["cv_isi"] < 5, f"{p['name']}: cv_isi {p['cv_isi']}")
+    # Binary and CSV hold the same spikes.
+    data = read_bytes(run.cwd / "out" / "spikes.bin")
+    check(data[:8] == b"SPDLSPK1", "spikes.bin does not start with SPDLSPK1")
+    count = int.from_bytes(data[12:20], "little")
+    check(count == len(spikes) and len(data) == 20 + 12 * count,
+          f"spikes.bin: count {count}, size {len(data)}; CSV has {len(spikes)} spikes")
+    # The table on stdout names both populations and the output folder.
+    for word in ("exc", "inh", "rate (Hz)", "CV ISI", "out"):
+        check(word in proc.stdout, f"summary table lacks '{word}':\n{proc.stdout}")
+    # Nothing but the three results is left in the folder (no temporary or staging files).
+    names = sorted(os.listdir(run.cwd / "out"))
+    check(names == ["spikes.bin", "spikes.csv", "summary.json"], f"out/ holds {names}")
+
+
+def case_default_out(run):
+    run.ok("run", "--duration", "20", "--quiet")
+    runs = list((run.cwd / "spindle-out").iterdir())
+    check(len(runs) == 1, f"spindle-out/ holds {runs}")
+    check(len(runs[0].name) == len("YYYYmmdd-HHMMSS") and runs[0].name[8] == "-",
+          f"default folder name {runs[0].name!r} is not YYYYmmdd-HHMMSS")
+    check((runs[0] / "summary.json").is_file(), "no summary.json in the default folder")
+    # A second run in the same second must not overwrite the first.
+    run.ok("run", "--duration", "20", "--quiet")
+    check(len(list((run.cwd / "spindle-out").iterdir())) == 2, "second run reused the folder")
+
+
+def case_quiet(run):
+    proc = run.ok("run", "--duration", "20", "--out", "q", "--quiet")
+    check(proc.stdout == "" and proc.stderr == "",
+          f"--quiet printed stdout {proc.stdout!r}, stderr {proc.stderr!r}")
+    check((run.cwd / "q" / "spikes.csv").is_file(), "--quiet run wrote no spikes.csv")
+
+
+def case_existing_out(run):
+    out = run.cwd / "existing"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    run.ok("run", "--duration", "20", "--out", "existing", "--quiet")
+    check((out / "notes.txt").read_text() == "mine", "a run touched a user's file in --out")
+    check((out / "spikes.csv").is_file(), "no spikes.csv in an existing --out folder")
+
+
+def case_delta(run):
+    run.ok("run", "--network", "delta", *SHORT, "--out", "d", "--quiet")
+    s = json.loads((run.cwd / "d" / "summary.json").read_text())
+    check(s["cells"] == 4000 and s["spikes"] > 0, f"delta: {s['cells']} cells, {s['spikes']} spikes")
+
+
+def case_bench(run):
+    proc = run.ok("bench", "cuba", "--duration", "100")
+    lines = proc.stdout.splitlines()
+    check(len(lines) == 1, f"bench printed {len(lines)} lines, expected one JSON object")
+    j = json.loads(lines[0])
+    check(isinstance(j, dict), "bench output is not a JSON object")
+    for k in BENCH_KEYS:
+        check(k in j, f"bench JSON has no key '{k}'")
+    check(j["name"] == "cuba" and j["cells"] == 4000 and j["duration_ms"] == 100,
+          f"bench JSON: {j}")
+    check(j["sim_s"] > 0 and j["peak_rss_mb"] > 0 and j["synaptic_events"] > 0, f"bench: {j}")
+    check(os.listdir(run.cwd) == [], f"bench wrote {os.listdir(run.cwd)}")
+
+
+# (arguments, text the message must contain). Run cases get "--out out" inserted after "run"
+# unless they name --out themselves, so the check "nothing left behind" covers a folder named on
+# purpose. (Inserted, not appended: "--duration" must stay last to lack its value.)
+BAD_INPUTS = [
+    ([], "command"),
+    (["frobnicate"], "frobnicate"),
+    (["--bogus"], "--bogus"),
+    (["run", "--bogus"], "--bogus"),
+    (["run", "--duration", "0"], "--duration"),
+    (["run", "--duration", "-5"], "--duration"),
+    (["run", "--duration", "nan"], "--duration"),
+    (["run", "--duration", "inf"], "--duration"),
+    (["run", "--duration", "abc"], "--duration"),
+    (["run", "--duration", "1e30"], "--duration"),
+    (["run", "--duration"], "--duration"),
+    (["run", "--threads", "0"], "--threads"),
+    (["run", "--threads", "two"], "--threads"),
+    (["run", "--threads", "1.5"], "--threads"),
+    (["run", "--partitions", "0"], "--partitions"),
+    (["run", "--partitions", "4001"], "--partitions"),
+    (["run", "--seed", "-1"], "--seed"),
+    (["run", "--seed", "x"], "--seed"),
+    (["run", "--network", "nosuch"], "nosuch"),
+    (["run", "--out", "afile"], "--out"),
+    (["run", "--out", "afile/sub"], "--out"),
+    (["run", "--out", "afile/sub/deeper"], "--out"),
+    (["bench"], "NETWORK"),
+    (["bench", "nosuch"], "nosuch"),
+    (["bench", "cuba", "--duration", "0"], "--duration"),
+    (["bench", "cuba", "--threads", "0"], "--threads"),
+]
+
+
+def case_bad_input(run):
+    failures = []
+    for args, needle in BAD_INPUTS:
+        with tempfile.TemporaryDirectory(prefix="spindle-cli-") as d:
+            cwd = Path(d)
+            (cwd / "afile").write_text("a regular file\n")
+            if args[:1] == ["run"] and "--out" not in args:
+                args = ["run", "--out", "out"] + args[1:]
+            proc = Runner(run.binary, cwd)(*args, timeout=60)
+            cmd = "spindle " + " ".join(args)
+            left = sorted(set(os.listdir(cwd)) - {"afile"})
+            if proc.returncode != 2:
+                failures.append(f"{cmd}: exit status {proc.returncode}, expected 2")
+            if needle not in proc.stderr:
+                failures.append(f"{cmd}: message does not name '{needle}': {proc.stderr!r}")
+            if proc.stdout:
+                failures.append(f"{cmd}: printed on stdout: {proc.stdout!r}")
+            if left:
+                failures.append(f"{cmd}: left {left} behind")
+            if (cwd / "afile").read_text() != "a regular file\n":
+                failures.append(f"{cmd}: changed the regular file 'afile'")
+    check(not failures, "\n".join(failures))
+
+
+def case_unwritable_out(run):
+    if os.geteuid() == 0:
+        print("skipped: root may write into a read-only folder")
+        return SKIP
+    ro = run.cwd / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        for out in ("ro", "ro/sub"):
+            proc = run("run", "--duration", "20", "--out", out, timeout=60)
+            check(proc.returncode == 2, f"--out {out}: exit status {proc.returncode}, expected 2")
+            check("--out" in proc.stderr, f"--out {out}: message {proc.stderr!r}")
+            check(os.listdir(ro) == [], f"--out {out}: left {os.listdir(ro)}")
+    finally:
+        ro.chmod(0o755)
+    return 0
+
+
+def case_interrupt(run):
+    """Ctrl-C during a run: exit 130, and the folder the run created is gone."""
+    proc = subprocess.Popen([run.binary, "run", "--duration", "1000000", "--out", "new/out"],
+                            cwd=run.cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (run.cwd / "new" / "out").exists():
+            if proc.poll() is not None:  # not check(): its message would be built every time
+                raise Failure(f"run ended early: {proc.communicate()}")
+            check(time.monotonic() < deadline, "the output folder never appeared")
+            time.sleep(0.02)
+        time.sleep(0.5)  # let the build start (or finish); either way the flag must be seen
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    check(proc.returncode == 130, f"exit status {proc.returncode} after SIGINT, expected 130")
+    check("interrupted" in err, f"no 'interrupted' message: {err!r}")
+    check(not (run.cwd / "new").exists(), f"left {list(run.cwd.rglob('*'))} behind")
+
+
+CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
+
+
+def main():
+    if len(sys.argv) != 3:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
+    if case == "--list":
+        print("\n".join(CASES))
+        return 0
+    if case not in CASES:
+        print(f"unknown case '{case}'; cases: {', '.join(CASES)}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="spindle-cli-") as d:
+        try:
+            rc = CASES[case](Runner(binary, d))
+        except Failure as e:
+            print(f"FAIL {case}: {e}", file=sys.stderr)
+            return 1
+        except subprocess.TimeoutExpired as e:
+            print(f"FAIL {case}: timed out: {e}", file=sys.stderr)
+            return 1
+    if rc == SKIP:
+        return SKIP
+    print(f"ok {case}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
