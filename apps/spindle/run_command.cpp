@@ -6,6 +6,7 @@
 #include <oneapi/tbb/global_control.h>
 
 #include "commands.hpp"
+#include "figures.hpp"
 #include "output_dir.hpp"
 #include "progress.hpp"
 #include "report.hpp"
@@ -67,6 +68,8 @@ int run_command(const RunArgs& args, const std::string& version, StopRequest sto
   write_spikes_csv(out.staged("spikes.csv"), spikes);
   write_spikes_binary(out.staged("spikes.bin"), spikes);
   write_file_atomic(out.staged("summary.json"), summary_json(r).dump(2) + "\n");
+  write_raster(out.staged("raster.svg"), spikes, sim.populations(), setup.duration_ms);
+  write_rates(out.staged("rates.svg"), spikes, sim.populations(), setup.duration_ms);
   out.commit();
 
   if (!args.quiet) {

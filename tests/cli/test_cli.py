@@ -145,9 +145,25 @@ def case_summary(run):
     # The table on stdout names both populations and the output folder.
     for word in ("exc", "inh", "rate (Hz)", "CV ISI", "out"):
         check(word in proc.stdout, f"summary table lacks '{word}':\n{proc.stdout}")
-    # Nothing but the three results is left in the folder (no temporary or staging files).
+    # The figures parse as SVG and show what they claim: one spike mark per shown spike of
+    # the first 200 cells of each population, and a rate trace per population.
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    raster = ET.parse(run.cwd / "out" / "raster.svg").getroot()
+    check(raster.tag == ns + "svg", "raster.svg is not an SVG document")
+    shown = sum(1 for line in spikes
+                if (int(line.split(",")[0]) < 200) or (3200 <= int(line.split(",")[0]) < 3400))
+    groups = [g for g in raster.iter(ns + "path") if g.get("class") == "spikes"]
+    check(len(groups) == 2, f"raster.svg has {len(groups)} spike groups, expected 2")
+    marks = sum(g.get("d", "").count("M") for g in groups)
+    check(marks == shown, f"raster.svg has {marks} spike marks, expected {shown}")
+    rates = ET.parse(run.cwd / "out" / "rates.svg").getroot()
+    hist = [g for g in rates.iter() if "histogram" in (g.get("class") or "")]
+    check(len(hist) == 2, f"rates.svg has {len(hist)} rate traces, expected 2")
+    # Nothing but the results is left in the folder (no temporary or staging files).
     names = sorted(os.listdir(run.cwd / "out"))
-    check(names == ["spikes.bin", "spikes.csv", "summary.json"], f"out/ holds {names}")
+    check(names == ["raster.svg", "rates.svg", "spikes.bin", "spikes.csv", "summary.json"],
+          f"out/ holds {names}")
 
 
 def case_default_out(run):
