@@ -187,6 +187,36 @@ double fano_factor(const std::vector<Spike>& spikes, const PopulationInfo& pop, 
   return (ss / n) / mean;
 }
 
+double synchrony_chi(const std::vector<Spike>& spikes, const PopulationInfo& pop, Time t0, Time t1,
+                     Time bin) {
+  const std::size_t bins = binned_counts(spikes, pop, t0, t1, bin).size();  // validates too
+  std::vector<std::uint32_t> counts(static_cast<std::size_t>(pop.size) * bins, 0);
+  for (const Spike& s : spikes) {
+    if (!in_population(s, pop) || !in_window(s, t0, t1)) continue;
+    const auto b = static_cast<std::size_t>((s.time - t0).ticks() / bin.ticks());
+    if (b < bins) ++counts[(s.cell - pop.first) * bins + b];
+  }
+  std::vector<double> pop_mean(bins, 0.0);
+  double cell_var_sum = 0.0;
+  for (std::size_t c = 0; c < pop.size; ++c) {
+    double sum = 0.0, ss = 0.0;
+    for (std::size_t b = 0; b < bins; ++b) {
+      const double n = counts[c * bins + b];
+      sum += n, ss += n * n;
+      pop_mean[b] += n / pop.size;
+    }
+    const double mean = sum / static_cast<double>(bins);
+    cell_var_sum += ss / static_cast<double>(bins) - mean * mean;
+  }
+  if (cell_var_sum <= 0.0) return nan;
+  double m = 0.0, ss = 0.0;
+  for (double v : pop_mean)
+    m += v, ss += v * v;
+  m /= static_cast<double>(bins);
+  const double pop_var = ss / static_cast<double>(bins) - m * m;
+  return std::sqrt(std::max(0.0, pop_var) / (cell_var_sum / pop.size));
+}
+
 RateHistogram population_rate(const std::vector<Spike>& spikes, const PopulationInfo& pop, Time t0,
                               Time t1, Time bin) {
   check_window(t0, t1, "population_rate");

@@ -52,6 +52,13 @@ std::vector<std::uint64_t> binned_counts(const std::vector<Spike>& spikes,
 double fano_factor(const std::vector<Spike>& spikes, const PopulationInfo& pop, Time t0, Time t1,
                    Time bin);
 
+/// Golomb's synchrony measure chi (Golomb 2007, Scholarpedia 2:1347): the standard deviation of
+/// the population-averaged spike count over the mean standard deviation of single cells' counts,
+/// in whole bins of width `bin`: chi^2 = Var_t(mean_i n_i(t)) / mean_i Var_t(n_i(t)). About
+/// 1/sqrt(N) for independent cells, 1 for perfect synchrony. NaN when no cell fires.
+double synchrony_chi(const std::vector<Spike>& spikes, const PopulationInfo& pop, Time t0, Time t1,
+                     Time bin);
+
 /// Population rate over time: bin i covers [edges_ms[i], edges_ms[i + 1]) and rate_hz[i] is the
 /// spike count in it / (size * bin width). Unlike binned_counts the last bin may be shorter
 /// than `bin` (it ends at t1) and is normalised by its own width, so the histogram covers the

@@ -171,3 +171,22 @@ TEST_CASE("bad windows, bins and thresholds are errors that name the problem", "
   CHECK_THROWS_WITH(mean_rate_hz(s, PopulationInfo{"E", "test", 0, 0}, ms(0), ms(1)),
                     Contains("'E' has no cells"));
 }
+
+TEST_CASE("synchrony_chi is 1 for lockstep firing and about 1/sqrt(N) for independent cells",
+          "[analysis][unit]") {
+  const PopulationInfo pop{"P", "test", 0, 100};
+  std::vector<Spike> lockstep, independent;
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<std::int64_t> when(0, 999'999'999);  // ticks in [0, 1000) ms
+  for (int k = 0; k < 50; ++k)
+    for (std::uint32_t c = 0; c < 100; ++c) {
+      lockstep.push_back({ms(20.0 * k + 1.0), c});
+      independent.push_back({Time::from_ticks(when(rng)), c});
+    }
+  std::sort(independent.begin(), independent.end(),
+            [](const Spike& a, const Spike& b) { return a.time < b.time; });
+  CHECK_THAT(synchrony_chi(lockstep, pop, ms(0), ms(1000), ms(5)), WithinAbs(1.0, 1e-12));
+  // For independent Poisson-like cells chi^2 = 1/N up to sampling noise of a few percent.
+  CHECK_THAT(synchrony_chi(independent, pop, ms(0), ms(1000), ms(5)), WithinAbs(0.1, 0.03));
+  CHECK(std::isnan(synchrony_chi({}, pop, ms(0), ms(1000), ms(5))));
+}
