@@ -36,10 +36,12 @@ BrunelParams BrunelParams::reduced(double n_scale, double c_scale) const {
 NetworkSpec brunel_network(const BrunelParams& p) {
   NetworkSpec net;
   // C_m only converts injected currents, and there are none: lif_delta's default stays.
-  const ParameterSet cell{{"tau_m", Milliseconds{p.tau_m}}, {"E_L", 0.0_mV},
-                          {"V_th", Millivolts{p.theta}},    {"V_reset", Millivolts{p.V_r}},
-                          {"t_ref", Milliseconds{p.t_ref}}, {"I_e", 0.0_pA}};
-  const ValueSpec v0 = uniform(Millivolts{p.V0_low}, Millivolts{p.V0_high});
+  const ParameterSet cell{{"tau_m", Milliseconds{p.tau_m}},
+                          {"E_L", 0.0_mV},
+                          {"V_th", Millivolts{p.theta}},
+                          {"V_reset", Millivolts{p.V_r}},
+                          {"t_ref", Milliseconds{p.t_ref}}};
+  const ValueSpec v0 = uniform(Millivolts{p.V_r}, Millivolts{p.theta});
   net.add_population("E", "lif_delta", p.N_E, cell).init("V_m", v0);
   net.add_population("I", "lif_delta", p.N_I, cell).init("V_m", v0);
 
@@ -56,9 +58,9 @@ NetworkSpec brunel_network(const BrunelParams& p) {
 
 NetworkSpec cuba_network(const CubaParams& p) {
   NetworkSpec net;
-  const ParameterSet cell{{"C_m", 200.0_pF},       {"tau_m", 20.0_ms},       {"E_L", -49.0_mV},
-                          {"V_th", -50.0_mV},      {"V_reset", -60.0_mV},    {"t_ref", 5.0_ms},
-                          {"tau_syn_exc", 5.0_ms}, {"tau_syn_inh", 10.0_ms}, {"I_e", 0.0_pA}};
+  const ParameterSet cell{{"C_m", 200.0_pF},       {"tau_m", 20.0_ms},      {"E_L", -49.0_mV},
+                          {"V_th", -50.0_mV},      {"V_reset", -60.0_mV},   {"t_ref", 5.0_ms},
+                          {"tau_syn_exc", 5.0_ms}, {"tau_syn_inh", 10.0_ms}};
   const ValueSpec v0 = uniform(-60.0_mV, -50.0_mV);
   net.add_population("exc", "lif_exp", scaled_count(3200, p.scale), cell).init("V_m", v0);
   net.add_population("inh", "lif_exp", scaled_count(800, p.scale), cell).init("V_m", v0);

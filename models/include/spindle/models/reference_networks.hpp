@@ -31,10 +31,6 @@ struct BrunelParams {
   double V_r = 10.0;       ///< [mV] reset
   double t_ref = 2.0;      ///< [ms] refractory period
   double delay = 1.5;      ///< [ms] D, every synapse
-  /// Initial V_m uniform in [V0_low, V0_high) [mV]; by default [V_r, theta), the range a
-  /// cell's voltage covers after its first spike.
-  double V0_low = 10.0;
-  double V0_high = 20.0;
 
   /// Threshold rate theta / (J C_E tau_m) [Hz]: the external rate per synapse that brings the
   /// mean input to threshold without feedback.
@@ -46,14 +42,16 @@ struct BrunelParams {
   /// Sizes multiplied by `n_scale` (N_E, N_I) and in-degrees by `c_scale` (C_E, C_I), each
   /// rounded to the nearest integer and at least 1, with J divided by the realised C_E
   /// change so that J C_E, hence the mean input mu and nu_thr, stay as published. The input
-  /// variance sigma^2 = J (J C_E) tau (...) grows as 1/c_scale; eta and g are unchanged.
+  /// variance sigma^2 = J (J C_E) tau (...) grows as 1/c_scale; eta and g are unchanged, and
+  /// gamma = C_I / C_E moves only by the rounding of C_I.
   BrunelParams reduced(double n_scale, double c_scale) const;
 };
 
 /// Brunel's network: populations "E" (N_E) and "I" (N_I) of lif_delta cells with E_L = 0,
-/// V_th = theta, V_reset = V_r; E->{E,I} weight J on "exc", I->{E,I} weight -g J on "inh", all
-/// delays D; each cell gets an independent Poisson train of rate C_E nu_ext, weight J, on
-/// "exc". Spikes of both populations are recorded.
+/// V_th = theta, V_reset = V_r, V_m uniform in [V_r, theta) at the start (the range a cell's
+/// voltage covers between reset and threshold); E->{E,I} weight J on "exc", I->{E,I} weight
+/// -g J on "inh", all delays D; each cell gets an independent Poisson train of rate
+/// C_E nu_ext, weight J, on "exc". Spikes of both populations are recorded.
 NetworkSpec brunel_network(const BrunelParams& p);
 
 /// CUBA benchmark (Brette et al. 2007, benchmark 2).
