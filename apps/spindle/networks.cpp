@@ -32,6 +32,10 @@ NetworkSpec cuba_network() {
   return models::cuba_network();
 }
 
+NetworkSpec brunel_network() {
+  return models::brunel_network({});
+}
+
 NetworkSpec delta_network() {
   using namespace spindle::literals;
   NetworkSpec net;
@@ -50,7 +54,7 @@ NetworkSpec delta_network() {
 
 std::span<const NetworkEntry> networks() {
   // Constant data (names and function pointers), not mutable global state.
-  static constexpr std::array<NetworkEntry, 2> table{{
+  static constexpr std::array<NetworkEntry, 3> table{{
       {"cuba",
        "CUBA, Vogels & Abbott 2005 / Brette et al. 2007 benchmark 2: 4000 lif_exp cells, "
        "current synapses",
@@ -58,6 +62,10 @@ std::span<const NetworkEntry> networks() {
       {"delta",
        "Brette et al. 2007 benchmark 4: the CUBA architecture with lif_delta voltage jumps",
        &delta_network},
+      {"brunel",
+       "Brunel 2000 state C (g 5, eta 2): 12,500 lif_delta cells, 1.56e7 synapses, external "
+       "Poisson input as exact spike events",
+       &brunel_network},
   }};
   return table;
 }

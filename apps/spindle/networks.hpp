@@ -23,6 +23,9 @@ NetworkSpec cuba_network();
 /// Benchmark 4 of Brette et al. 2007: the CUBA architecture with lif_delta voltage jumps.
 NetworkSpec delta_network();
 
+/// Brunel (2000) in its asynchronous irregular state C, full size.
+NetworkSpec brunel_network();
+
 /// Every built-in network, the default ("cuba") first.
 std::span<const NetworkEntry> networks();
 
