@@ -72,7 +72,9 @@ std::string known_names(const std::vector<ParamInfo>& schema) {
 ParameterValues resolve_parameters(const std::vector<ParamInfo>& schema, const ParameterSet& given,
                                    const std::string& context) {
   ParameterValues out;
-  for (const auto& [name, value] : given) {
+  for (const auto& entry : given) {
+    const std::string& name = entry.first;
+    const ParamValue& value = entry.second;
     const auto it = std::find_if(schema.begin(), schema.end(),
                                  [&](const ParamInfo& p) { return p.name == name; });
     if (it == schema.end())

@@ -646,7 +646,9 @@ bool place_legend(PanelPlan& pp) {
   const std::array<LegendPlace, 4> order = {LegendPlace::top_right, LegendPlace::top_left,
                                             LegendPlace::bottom_right, LegendPlace::bottom_left};
   for (auto c : order) {
-    const auto [x, y] = corner(c);
+    // Named copies, not a structured binding: clang 14 cannot capture bindings in a lambda.
+    const auto at = corner(c);
+    const double x = at.first, y = at.second;
     const bool fits = pp.legend_w + 2 * inset <= pp.pw && pp.legend_h + 2 * inset <= pp.ph;
     const bool free = std::none_of(pts.begin(), pts.end(), [&](const auto& q) {
       return q.first >= x - 3 && q.first <= x + pp.legend_w + 3 && q.second >= y - 3 &&
