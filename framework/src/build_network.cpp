@@ -110,8 +110,8 @@ Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std:
   // kept or filtered later.
   const double w = pl.spec->weight.dist.sample(st.weight);
   const double d = pl.spec->delay.dist.sample(st.delay);
-  return {source, target, static_cast<float>(w), pl.receptor,
-          std::max<std::int64_t>(1, Time::from_ms(d).ticks())};
+  return {source,      target,  static_cast<float>(w),
+          pl.receptor, pl.slot, std::max<std::int64_t>(1, Time::from_ms(d).ticks())};
 }
 
 /// `k` indices in [0, n) other than `skip` (if >= 0): repeated draws with multapses, else
@@ -490,7 +490,29 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
                               tgt.layout->extent_um[k], "xyz"[k]));
         break;
     }
-    net.plans.push_back({&pj, i, &src, &tgt, static_cast<std::uint16_t>(r), same});
+    ProjectionPlan plan{&pj, i, &src, &tgt, static_cast<std::uint16_t>(r), same, 0, nullptr, {}};
+    if (pj.synapse != "static") {
+      try {
+        plan.synapse = &models.synapse_model(pj.synapse);
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}: {}", who, e.what()));
+      }
+      const std::string ctx = fmt::format("{} (synapse model {})", who, pj.synapse);
+      plan.synapse_parameters =
+          resolve_parameters(plan.synapse->parameters, pj.synapse_parameters, ctx);
+      if (plan.synapse->check_relations) {
+        if (auto msg = plan.synapse->check_relations(plan.synapse_parameters); !msg.empty())
+          throw Error(fmt::format("{}: {}", ctx, msg));
+      }
+      if (net.num_slots == 0xffff)
+        throw Error(
+            fmt::format("{}: too many projections with synapse models (at most 65534)", who));
+      plan.slot = net.num_slots++;
+    } else if (!pj.synapse_parameters.empty()) {
+      throw Error(fmt::format("{}: the static synapse takes no parameters; got '{}'", who,
+                              pj.synapse_parameters.begin()->first));
+    }
+    net.plans.push_back(std::move(plan));
   }
 
   return net;

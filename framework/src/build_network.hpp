@@ -20,6 +20,7 @@ struct Edge {
   std::uint32_t target;
   float weight;
   std::uint16_t receptor;
+  std::uint16_t slot;  ///< 0: static synapse; else 1 + index of its plastic projection
   std::int64_t delay;  ///< ticks, >= 1
 };
 
@@ -40,6 +41,9 @@ struct ProjectionPlan {
   const BuiltPopulation* tgt;
   std::uint16_t receptor;
   bool same_population;
+  std::uint16_t slot = 0;  ///< 0 for static synapses
+  const SynapseModelInfo* synapse = nullptr;
+  ParameterValues synapse_parameters;
 };
 
 /// A validated network: populations with global ids and positions, projections ready to
@@ -48,6 +52,7 @@ struct BuiltNetwork {
   std::vector<BuiltPopulation> populations;
   std::vector<ProjectionPlan> plans;
   std::uint32_t num_cells = 0;
+  std::uint16_t num_slots = 1;  ///< slot 0 (static) + one per projection with a synapse model
 };
 
 /// Checks every part of `spec`; throws spindle::Error naming the first thing that is wrong.

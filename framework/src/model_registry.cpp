@@ -18,16 +18,79 @@ int CellModelInfo::state_index(const std::string& v) const noexcept {
   return -1;
 }
 
-void ModelRegistry::add_cell_model(CellModelInfo info) {
-  if (info.name.empty()) throw Error(fmt::format("a model from {} has an empty name", info.origin));
+namespace {
+/// The fixed-weight synapse: the kernel's fast path never calls it, but it is a model like any
+/// other for listings and validation.
+class StaticSynapses final : public SynapseGroup {
+ public:
+  void init(std::size_t, const std::vector<double>& w) override { w_ = w; }
+  double on_presynaptic(std::size_t, Time) override { return 1.0; }
+  double transmit(std::size_t s, Time, double factor) override { return factor * w_[s]; }
+  void on_postsynaptic(std::size_t, Time) override {}
+  double weight(std::size_t s) const override { return w_[s]; }
+
+ private:
+  std::vector<double> w_;
+};
+
+template <class Info>
+void add_model(std::map<std::string, Info>& models, Info info, const char* kind) {
+  if (info.name.empty())
+    throw Error(fmt::format("a {} model from {} has an empty name", kind, info.origin));
   if (!info.make)
-    throw Error(fmt::format("model '{}' from {} has no factory", info.name, info.origin));
-  const auto it = cell_models_.find(info.name);
-  if (it != cell_models_.end())
-    throw Error(fmt::format("model name '{}' from {} is already taken by the model from {}",
-                            info.name, info.origin, it->second.origin));
+    throw Error(fmt::format("{} model '{}' from {} has no factory", kind, info.name, info.origin));
+  const auto it = models.find(info.name);
+  if (it != models.end())
+    throw Error(fmt::format("{} model name '{}' from {} is already taken by the model from {}",
+                            kind, info.name, info.origin, it->second.origin));
   const std::string name = info.name;
-  cell_models_.emplace(name, std::move(info));
+  models.emplace(name, std::move(info));
+}
+
+template <class Info>
+const Info& find_model(const std::map<std::string, Info>& models, const std::string& name,
+                       const char* kind) {
+  const auto it = models.find(name);
+  if (it == models.end()) {
+    std::string known;
+    for (const auto& [n, _] : models)
+      known += (known.empty() ? "" : ", ") + n;
+    throw Error(fmt::format("unknown {} model '{}'; known models: {}", kind, name,
+                            known.empty() ? "(none)" : known));
+  }
+  return it->second;
+}
+}  // namespace
+
+ModelRegistry::ModelRegistry() {
+  SynapseModelInfo s;
+  s.name = "static";
+  s.summary = "fixed weight, no plasticity";
+  s.make = [](const ParameterValues&) { return std::make_unique<StaticSynapses>(); };
+  add_synapse_model(std::move(s));
+}
+
+void ModelRegistry::add_synapse_model(SynapseModelInfo info) {
+  add_model(synapse_models_, std::move(info), "synapse");
+}
+
+const SynapseModelInfo& ModelRegistry::synapse_model(const std::string& name) const {
+  return find_model(synapse_models_, name, "synapse");
+}
+
+bool ModelRegistry::has_synapse_model(const std::string& name) const noexcept {
+  return synapse_models_.count(name) != 0;
+}
+
+std::vector<std::string> ModelRegistry::synapse_model_names() const {
+  std::vector<std::string> names;
+  for (const auto& [n, _] : synapse_models_)
+    names.push_back(n);
+  return names;
+}
+
+void ModelRegistry::add_cell_model(CellModelInfo info) {
+  add_model(cell_models_, std::move(info), "cell");
 }
 
 bool ModelRegistry::has_cell_model(const std::string& name) const noexcept {
@@ -35,15 +98,7 @@ bool ModelRegistry::has_cell_model(const std::string& name) const noexcept {
 }
 
 const CellModelInfo& ModelRegistry::cell_model(const std::string& name) const {
-  const auto it = cell_models_.find(name);
-  if (it == cell_models_.end()) {
-    std::string known;
-    for (const auto& [n, _] : cell_models_)
-      known += (known.empty() ? "" : ", ") + n;
-    throw Error(fmt::format("unknown cell model '{}'; known models: {}", name,
-                            known.empty() ? "(none)" : known));
-  }
-  return it->second;
+  return find_model(cell_models_, name, "cell");
 }
 
 std::vector<std::string> ModelRegistry::cell_model_names() const {

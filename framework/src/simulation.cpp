@@ -87,6 +87,15 @@ struct DelayGroup {
   std::uint32_t begin;  ///< first synapse
   std::uint32_t end;
   std::uint16_t receptor;
+  std::uint16_t slot;       ///< 0: static weights; else the synapse model's slot
+  std::uint32_t train;      ///< slot > 0: the train index inside the slot's SynapseGroup
+  std::uint32_t first_syn;  ///< slot > 0: index of synapse `begin` inside the SynapseGroup
+};
+
+/// A plastic synapse onto a cell: told when the cell fires.
+struct PostsynapticHook {
+  std::uint16_t slot;
+  std::uint32_t synapse;
 };
 
 /// One (stimulus, target cell) pair: an independent input stream.
@@ -117,6 +126,12 @@ struct StimulusPlan {
 };
 
 struct Partition {
+  Partition() = default;
+  Partition(Partition&&) = default;
+  Partition& operator=(Partition&&) = default;
+  Partition(const Partition&) = delete;  // holds unique state: moved, never copied
+  Partition& operator=(const Partition&) = delete;
+
   std::uint32_t first = 0, last = 0;  ///< global cell range [first, last)
   // cell -> model
   std::vector<CellGroup*> group;
@@ -128,6 +143,10 @@ struct Partition {
   std::vector<DelayGroup> groups;
   std::vector<std::uint32_t> syn_target;  ///< local cell
   std::vector<float> syn_weight;
+  // synapse models: one SynapseGroup per slot (index 0, static, stays empty)
+  std::vector<std::unique_ptr<SynapseGroup>> dynamics;
+  std::vector<std::uint32_t> post_begin;  ///< local cell -> hooks; empty when none is plastic
+  std::vector<PostsynapticHook> post_hooks;
   // queues
   InputQueue input;
   PredictionQueue predictions;
@@ -192,35 +211,60 @@ std::vector<std::uint32_t> balance(const std::vector<double>& in_degree, unsigne
   return bounds;
 }
 
-/// Generates the synapses into partition p and freezes them: sorted by (source, delay,
-/// receptor, target, weight), cut into delay groups. The weight closes the order so that it is
-/// total: equal keys are identical synapses, and the summation order is fixed.
+/// Generates the synapses into partition p and freezes them: ordered by (source, delay,
+/// receptor, synapse slot, target, weight), cut into delay groups. The weight closes the order
+/// so that it is total: equal keys are identical synapses, and the summation order is fixed.
+/// A counting sort by source (a 4-byte permutation) keeps the transient memory low; each
+/// source's few synapses are then sorted by the rest of the key.
 void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_t seed,
                      double expected) {
   std::vector<detail::Edge> edges;
   edges.reserve(static_cast<std::size_t>(expected * 1.05) + 64);
   detail::generate_edges(net, seed, p.first, p.last, edges);
-  std::sort(edges.begin(), edges.end(), [](const detail::Edge& a, const detail::Edge& b) {
-    if (a.source != b.source) return a.source < b.source;
+  std::vector<std::uint32_t> start(net.num_cells + 1, 0);
+  for (const auto& e : edges)
+    ++start[e.source + 1];
+  for (std::uint32_t c = 0; c < net.num_cells; ++c)
+    start[c + 1] += start[c];
+  std::vector<std::uint32_t> order(edges.size());
+  {
+    std::vector<std::uint32_t> pos(start.begin(), start.end() - 1);
+    for (std::uint32_t i = 0; i < edges.size(); ++i)
+      order[pos[edges[i].source]++] = i;
+  }
+  const auto rest_of_key = [&](std::uint32_t x, std::uint32_t y) {
+    const auto &a = edges[x], &b = edges[y];
     if (a.delay != b.delay) return a.delay < b.delay;
     if (a.receptor != b.receptor) return a.receptor < b.receptor;
+    if (a.slot != b.slot) return a.slot < b.slot;
     if (a.target != b.target) return a.target < b.target;
     return std::bit_cast<std::uint32_t>(a.weight) < std::bit_cast<std::uint32_t>(b.weight);
-  });
+  };
+  std::vector<std::uint32_t> trains(net.num_slots, 0);
+  std::vector<std::vector<double>> initial(net.num_slots);
   p.source_begin.assign(net.num_cells + 1, 0);
   p.syn_target.reserve(edges.size());
   p.syn_weight.reserve(edges.size());
-  std::size_t i = 0;
   for (std::uint32_t src = 0; src < net.num_cells; ++src) {
     p.source_begin[src] = static_cast<std::uint32_t>(p.groups.size());
-    while (i < edges.size() && edges[i].source == src) {
-      const auto head = edges[i];
-      DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()), 0, head.receptor};
-      for (; i < edges.size() && edges[i].source == src && edges[i].delay == head.delay &&
-             edges[i].receptor == head.receptor;
+    std::sort(order.begin() + start[src], order.begin() + start[src + 1], rest_of_key);
+    for (std::uint32_t i = start[src]; i < start[src + 1];) {
+      const auto head = edges[order[i]];
+      DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()),
+                   0,          head.receptor,
+                   head.slot,  0,
+                   0};
+      if (head.slot > 0) {
+        g.train = trains[head.slot]++;
+        g.first_syn = static_cast<std::uint32_t>(initial[head.slot].size());
+      }
+      for (; i < start[src + 1] && edges[order[i]].delay == head.delay &&
+             edges[order[i]].receptor == head.receptor && edges[order[i]].slot == head.slot;
            ++i) {
-        p.syn_target.push_back(edges[i].target - p.first);
-        p.syn_weight.push_back(edges[i].weight);
+        const auto& e = edges[order[i]];
+        p.syn_target.push_back(e.target - p.first);
+        p.syn_weight.push_back(e.weight);
+        if (head.slot > 0) initial[head.slot].push_back(e.weight);
       }
       g.end = static_cast<std::uint32_t>(p.syn_target.size());
       p.groups.push_back(g);
@@ -228,6 +272,35 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
   }
   p.source_begin[net.num_cells] = static_cast<std::uint32_t>(p.groups.size());
   p.groups.shrink_to_fit();
+
+  // One SynapseGroup per synapse model slot that has synapses here.
+  p.dynamics.resize(net.num_slots);
+  bool any_post = false;
+  for (const auto& pl : net.plans) {
+    if (pl.slot == 0 || initial[pl.slot].empty()) continue;
+    p.dynamics[pl.slot] = pl.synapse->make(pl.synapse_parameters);
+    p.dynamics[pl.slot]->init(trains[pl.slot], initial[pl.slot]);
+    any_post = any_post || pl.synapse->needs_postsynaptic_spikes;
+  }
+  if (any_post) {
+    std::vector<char> wants(net.num_slots, 0);
+    for (const auto& pl : net.plans)
+      if (pl.slot > 0) wants[pl.slot] = pl.synapse->needs_postsynaptic_spikes ? 1 : 0;
+    const std::uint32_t n = p.last - p.first;
+    p.post_begin.assign(n + 1, 0);
+    auto for_each_hook = [&](auto&& f) {
+      for (const auto& g : p.groups)
+        if (g.slot > 0 && wants[g.slot])
+          for (std::uint32_t k = g.begin; k < g.end; ++k)
+            f(p.syn_target[k], PostsynapticHook{g.slot, g.first_syn + (k - g.begin)});
+    };
+    for_each_hook([&](std::uint32_t l, PostsynapticHook) { ++p.post_begin[l + 1]; });
+    for (std::uint32_t l = 0; l < n; ++l)
+      p.post_begin[l + 1] += p.post_begin[l];
+    p.post_hooks.resize(p.post_begin[n]);
+    std::vector<std::uint32_t> fill(p.post_begin.begin(), p.post_begin.end() - 1);
+    for_each_hook([&](std::uint32_t l, PostsynapticHook h) { p.post_hooks[fill[l]++] = h; });
+  }
 }
 
 }  // namespace
@@ -486,10 +559,20 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       switch (ev.kind) {
         case kSpike: {
           const DelayGroup& grp = p.groups[ev.b];
-          for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
-            const std::uint32_t l = p.syn_target[s];
-            set_prediction(p, l,
-                           p.group[l]->receive(p.index[l], ev.t, p.syn_weight[s], grp.receptor));
+          if (grp.slot == 0) {
+            for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+              const std::uint32_t l = p.syn_target[s];
+              set_prediction(p, l,
+                             p.group[l]->receive(p.index[l], ev.t, p.syn_weight[s], grp.receptor));
+            }
+          } else {
+            SynapseGroup& dyn = *p.dynamics[grp.slot];
+            const double factor = dyn.on_presynaptic(grp.train, ev.t);
+            for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+              const std::uint32_t l = p.syn_target[s];
+              const double w = dyn.transmit(grp.first_syn + (s - grp.begin), ev.t, factor);
+              set_prediction(p, l, p.group[l]->receive(p.index[l], ev.t, w, grp.receptor));
+            }
           }
           p.stats.synaptic_events += grp.end - grp.begin;
           break;
@@ -519,6 +602,9 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
         const Spike sp{top.t, p.first + l};
         outbox.push_back(sp);
         if (p.recorded[l]) p.spikes.push_back(sp);
+        if (!p.post_begin.empty())
+          for (auto h = p.post_begin[l]; h < p.post_begin[l + 1]; ++h)
+            p.dynamics[p.post_hooks[h].slot]->on_postsynaptic(p.post_hooks[h].synapse, top.t);
         ++p.stats.spikes;
       }
       SPINDLE_ASSERT(next == keep_prediction || next > top.t);
@@ -616,9 +702,13 @@ std::vector<SynapseInfo> Simulation::synapses() const {
     for (std::uint32_t src = 0; src < impl_->num_cells; ++src) {
       for (auto g = p.source_begin[src]; g < p.source_begin[src + 1]; ++g) {
         const auto& grp = p.groups[g];
-        for (auto i = grp.begin; i < grp.end; ++i)
-          all.push_back({src, p.first + p.syn_target[i], p.syn_weight[i],
-                         Time::from_ticks(grp.delay), grp.receptor});
+        for (auto i = grp.begin; i < grp.end; ++i) {
+          const float w = grp.slot == 0 ? p.syn_weight[i]
+                                        : static_cast<float>(p.dynamics[grp.slot]->weight(
+                                              grp.first_syn + (i - grp.begin)));
+          all.push_back(
+              {src, p.first + p.syn_target[i], w, Time::from_ticks(grp.delay), grp.receptor});
+        }
       }
     }
   }

@@ -10,6 +10,7 @@
 
 #include "spindle/cell_model.hpp"
 #include "spindle/parameters.hpp"
+#include "spindle/synapse_model.hpp"
 
 namespace spindle {
 
@@ -39,8 +40,18 @@ class ModelRegistry {
   bool has_cell_model(const std::string& name) const noexcept;
   std::vector<std::string> cell_model_names() const;
 
+  /// Synapse models: the same rules. "static" (a fixed weight) is always there; the kernel
+  /// runs it without a SynapseGroup.
+  void add_synapse_model(SynapseModelInfo info);
+  const SynapseModelInfo& synapse_model(const std::string& name) const;
+  bool has_synapse_model(const std::string& name) const noexcept;
+  std::vector<std::string> synapse_model_names() const;
+
+  ModelRegistry();
+
  private:
   std::map<std::string, CellModelInfo> cell_models_;
+  std::map<std::string, SynapseModelInfo> synapse_models_;
 };
 
 }  // namespace spindle

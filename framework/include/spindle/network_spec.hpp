@@ -122,9 +122,18 @@ struct ProjectionSpec {
   std::string source;
   std::string target;
   ConnectionRule rule;
-  std::string receptor;  ///< the target model's receptor ("exc", "inh", ...)
-  ValueSpec weight;      ///< unit must match the receptor's
-  ValueSpec delay;       ///< ms; every drawn delay must be > 0
+  std::string receptor;            ///< the target model's receptor ("exc", "inh", ...)
+  ValueSpec weight;                ///< unit must match the receptor's
+  ValueSpec delay;                 ///< ms; every drawn delay must be > 0
+  std::string synapse = "static";  ///< synapse model (short-term plasticity, STDP, ...)
+  ParameterSet synapse_parameters;
+
+  /// Uses synapse model `model` with these parameters instead of a fixed weight.
+  ProjectionSpec& with_synapse(std::string model, ParameterSet params = {}) {
+    synapse = std::move(model);
+    synapse_parameters = std::move(params);
+    return *this;
+  }
 };
 
 struct StimulusSpec {

@@ -86,7 +86,8 @@ class Simulation {
   const std::vector<PopulationInfo>& populations() const noexcept;
   /// Positions of all cells [um], indexed by global id; (0, 0, 0) for cells without a layout.
   std::vector<Position> positions() const;
-  /// Every synapse, ordered by (source, target, delay, receptor, weight). Builds a copy: meant
+  /// Every synapse with its current weight (plastic ones as learned so far), ordered by (source,
+  /// target, delay, receptor, weight). Builds a copy: meant
   /// for analysis, not for the hot path.
   std::vector<SynapseInfo> synapses() const;
   /// Population index of a cell.
