@@ -23,7 +23,9 @@ namespace {
 /// other for listings and validation.
 class StaticSynapses final : public SynapseGroup {
  public:
-  void init(std::size_t, const std::vector<double>& w) override { w_ = w; }
+  void init(std::size_t, const std::vector<double>& w, int, const std::string&) override {
+    w_ = w;
+  }
   double on_presynaptic(std::size_t, Time) override { return 1.0; }
   double transmit(std::size_t s, Time, double factor) override { return factor * w_[s]; }
   void on_postsynaptic(std::size_t, Time) override {}

@@ -279,7 +279,10 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
   for (const auto& pl : net.plans) {
     if (pl.slot == 0 || initial[pl.slot].empty()) continue;
     p.dynamics[pl.slot] = pl.synapse->make(pl.synapse_parameters);
-    p.dynamics[pl.slot]->init(trains[pl.slot], initial[pl.slot]);
+    p.dynamics[pl.slot]->init(trains[pl.slot], initial[pl.slot],
+                              pl.tgt->model->receptors[pl.receptor].sign,
+                              fmt::format("projection '{}' (synapse model {})", pl.spec->name,
+                                          pl.synapse->name));
     any_post = any_post || pl.synapse->needs_postsynaptic_spikes;
   }
   if (any_post) {

@@ -32,9 +32,13 @@ class SynapseGroup {
   SynapseGroup(const SynapseGroup&) = delete;
   SynapseGroup& operator=(const SynapseGroup&) = delete;
 
-  /// Sizes the state: called once before the run with the number of synapses and trains and
-  /// each synapse's initial weight (in the receptor's unit, signed).
-  virtual void init(std::size_t trains, const std::vector<double>& initial_weights) = 0;
+  /// Sizes the state: called once before the run with the number of trains and each synapse's
+  /// initial weight (in the receptor's unit, signed). `sign` is the receptor's: +1 or -1 when
+  /// its weights must keep that sign (plastic models then work on magnitudes and must never
+  /// cross zero), 0 when any sign is allowed. `context` names the projection for messages:
+  /// an initial weight the model cannot take (beyond its bound) is a spindle::Error.
+  virtual void init(std::size_t trains, const std::vector<double>& initial_weights, int sign,
+                    const std::string& context) = 0;
 
   /// A presynaptic spike reaches train k at time t. Returns a factor by which every synapse of
   /// the train scales its weight for this spike (1 for none).
