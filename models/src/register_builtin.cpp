@@ -2,12 +2,18 @@
 
 #include "spindle/models/lif_delta.hpp"
 #include "spindle/models/lif_exp.hpp"
+#include "spindle/models/short_term_plasticity.hpp"
+#include "spindle/models/stdp.hpp"
 
 namespace spindle::models {
 
 void register_builtin(ModelRegistry& registry) {
   registry.add_cell_model(lif_delta_model());
   registry.add_cell_model(lif_exp_model());
+  registry.add_synapse_model(tsodyks_markram_model());
+  registry.add_synapse_model(stdp_pair_model());
+  registry.add_synapse_model(stdp_triplet_model());
+  registry.add_synapse_model(vogels_istdp_model());
 }
 
 ModelRegistry builtin_registry() {
