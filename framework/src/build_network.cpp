@@ -288,6 +288,34 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
       if (auto msg = model->check_relations(bp.parameters); !msg.empty())
         throw Error(fmt::format("{}: {}", ctx, msg));
     }
+    for (const auto& [param, value] : ps.varied) {
+      const int pi = model->parameter_index(param);
+      if (pi < 0) {
+        std::string known;
+        for (const auto& q : model->parameters) known += (known.empty() ? "" : ", ") + q.name;
+        throw Error(fmt::format("{}: unknown parameter '{}' to vary per cell; known parameters: {}",
+                                ctx, param, known));
+      }
+      const auto& allowed = model->per_cell_parameters;
+      if (std::find(allowed.begin(), allowed.end(), param) == allowed.end()) {
+        std::string list;
+        for (const auto& q : allowed) list += (list.empty() ? "" : ", ") + q;
+        throw Error(fmt::format("{}: parameter '{}' cannot vary per cell; per-cell parameters of "
+                                "this model: {}",
+                                ctx, param, list.empty() ? "(none)" : list));
+      }
+      const auto& info = model->parameters[static_cast<std::size_t>(pi)];
+      if (value.unit != info.unit)
+        throw Error(fmt::format("{}: parameter '{}' is in {}, but its distribution is in {}", ctx,
+                                param, unit_symbol(info.unit), unit_symbol(value.unit)));
+      if (auto p = value.dist.problem(); !p.empty())
+        throw Error(fmt::format("{}: parameter '{}' {}: {}", ctx, param, value.dist.describe(), p));
+      if (!info.allows(value.dist.min_value()) || !info.allows(value.dist.max_value()))
+        throw Error(fmt::format("{}: parameter '{}' drawn from {} can leave its range {} {} "
+                                "(truncate the distribution)",
+                                ctx, param, value.dist.describe(), info.range_text(),
+                                unit_symbol(info.unit)));
+    }
     for (const auto& [var, value] : ps.initial) {
       const int vi = model->state_index(var);
       if (vi < 0) {

@@ -12,6 +12,16 @@ int CellModelInfo::receptor_index(const std::string& r) const noexcept {
   return -1;
 }
 
+int CellModelInfo::parameter_index(const std::string& p) const noexcept {
+  for (std::size_t i = 0; i < parameters.size(); ++i)
+    if (parameters[i].name == p) return static_cast<int>(i);
+  return -1;
+}
+
+void CellGroup::set_parameter(std::size_t, std::size_t, double) {
+  throw InternalError("set_parameter called on a model without per-cell parameters");
+}
+
 int CellModelInfo::state_index(const std::string& v) const noexcept {
   for (std::size_t i = 0; i < state.size(); ++i)
     if (state[i].name == v) return static_cast<int>(i);

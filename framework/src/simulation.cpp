@@ -331,6 +331,33 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     if (bp.positions.empty()) s.positions.resize(s.positions.size() + bp.info.size);
   }
 
+  // Per-cell parameters, drawn from streams keyed by the cell; each cell's full set is checked
+  // against the schema and the model's relations, so no cell gets an impossible combination.
+  for (std::size_t pi = 0; pi < spec.populations.size(); ++pi) {
+    const auto& ps = spec.populations[pi];
+    if (ps.varied.empty()) continue;
+    const auto* model = net.populations[pi].model;
+    for (std::uint32_t c = 0; c < ps.size; ++c) {
+      const std::uint32_t gid = s.populations[pi].first + c;
+      ParameterSet cell_params = ps.parameters;
+      std::vector<std::pair<std::size_t, double>> drawn;
+      for (const auto& [param, value] : ps.varied) {
+        const auto index = static_cast<std::size_t>(model->parameter_index(param));
+        RandomStream rng(options.seed, gid, Purpose::parameters, index);
+        const double v = value.dist.sample(rng);
+        cell_params[param] = v;
+        drawn.emplace_back(index, v);
+      }
+      const std::string ctx =
+          fmt::format("population '{}' (model {}), cell {}", ps.name, ps.model, c);
+      const auto values = resolve_parameters(model->parameters, cell_params, ctx);
+      if (model->check_relations)
+        if (auto msg = model->check_relations(values); !msg.empty())
+          throw Error(fmt::format("{}: {}", ctx, msg));
+      for (const auto& [index, v] : drawn) s.groups[pi]->set_parameter(c, index, v);
+    }
+  }
+
   // Initial state, drawn from streams keyed by the cell.
   for (std::size_t pi = 0; pi < spec.populations.size(); ++pi) {
     const auto& ps = spec.populations[pi];

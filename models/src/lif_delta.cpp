@@ -73,6 +73,7 @@ CellModelInfo lif_delta_model() {
       {"inh", Unit::mV, -1, "inhibitory input: V jumps down by the weight"},
   };
   m.state = {{"V_m", Unit::mV, "membrane potential"}};
+  m.per_cell_parameters = {"E_L", "V_th", "V_reset", "I_e"};
   m.check_relations = [](const ParameterValues& v) {
     return lif_delta_relations(LifDeltaParams::from(v));
   };
@@ -88,11 +89,36 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
       t_ref_(Time::from_ms(p.t_ref)),
       V_(n, p.E_L),
       I_stim_(n, 0.0),
+      E_L_(n, p.E_L),
+      V_th_(n, p.V_th),
+      V_reset_(n, p.V_reset),
+      I_e_(n, p.I_e),
       t_(n, Time::zero()),
       ref_end_(n, Time::zero()),
       pred_(n, Time::never()),
       flags_(n, 0) {
   SPINDLE_ASSERT(lif_delta_relations(p).empty());
+}
+
+void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
+  // The kernel passes schema indices; look them up once rather than trust a hand-kept order.
+  static const CellModelInfo info = lif_delta_model();
+  static const auto E_L = static_cast<std::size_t>(info.parameter_index("E_L")),
+                    V_th = static_cast<std::size_t>(info.parameter_index("V_th")),
+                    V_reset = static_cast<std::size_t>(info.parameter_index("V_reset")),
+                    I_e = static_cast<std::size_t>(info.parameter_index("I_e"));
+  if (param == E_L) {
+    if (t_[cell] == Time::zero() && V_[cell] == E_L_[cell]) V_[cell] = value;  // rest start
+    E_L_[cell] = value;
+  } else if (param == V_th) {
+    V_th_[cell] = value;
+  } else if (param == V_reset) {
+    V_reset_[cell] = value;
+  } else if (param == I_e) {
+    I_e_[cell] = value;
+  } else {
+    throw InternalError("lif_delta: parameter index " + std::to_string(param) + " is not per-cell");
+  }
 }
 
 void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
@@ -121,10 +147,10 @@ void LifDeltaGroup::advance(std::size_t c, Time t) {
 Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
   const Time origin = std::max(t_[c], ref_end_[c]);
   const double v0 = V_[c];  // V at origin: V_reset while refractory, else the stored value
-  if (v0 >= p_.V_th) return origin;
+  if (v0 >= V_th_[c]) return origin;
   const double vi = v_inf(c);
-  if (!(vi > p_.V_th)) return Time::never();
-  const double dt = p_.tau_m * std::log1p((p_.V_th - v0) / (vi - p_.V_th));
+  if (!(vi > V_th_[c])) return Time::never();
+  const double dt = p_.tau_m * std::log1p((V_th_[c] - v0) / (vi - V_th_[c]));
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
   return origin + Time::ceil_ms(dt);
 }
@@ -149,7 +175,7 @@ bool LifDeltaGroup::settle(std::size_t c, Time t) {
 }
 
 void LifDeltaGroup::fire(std::size_t c, Time t) {
-  V_[c] = p_.V_reset;
+  V_[c] = V_reset_[c];
   t_[c] = t;
   ref_end_[c] = t + t_ref_;
 }
@@ -169,7 +195,7 @@ Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t
   if (t < ref_end_[cell]) return pending ? t : keep_prediction;  // refractory: discarded
   advance(cell, t);
   V_[cell] += weight;
-  if (V_[cell] >= p_.V_th) {
+  if (V_[cell] >= V_th_[cell]) {
     // Fires at t, after the other inputs of this tick (the check at t sums them all).
     flags_[cell] = (flags_[cell] & pending_flag) | exact_flag;
     pred_[cell] = t;

@@ -121,6 +121,7 @@ CellModelInfo lif_exp_model() {
       {"I_exc", Unit::pA, "excitatory synaptic current"},
       {"I_inh", Unit::pA, "inhibitory synaptic current (<= 0)"},
   };
+  m.per_cell_parameters = {"E_L", "V_reset", "V_th", "I_e"};
   m.check_relations = [](const ParameterValues& v) {
     return lif_exp_relations(LifExpParams::from(v));
   };
@@ -139,11 +140,36 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
       Ie_(n, 0.0),
       Ii_(n, 0.0),
       I_stim_(n, 0.0),
+      E_L_(n, p.E_L),
+      V_th_(n, p.V_th),
+      V_reset_(n, p.V_reset),
+      I_e_(n, p.I_e),
       t_(n, Time::zero()),
       ref_end_(n, Time::zero()),
       pred_(n, Time::never()),
       flags_(n, 0) {
   SPINDLE_ASSERT(lif_exp_relations(p).empty());
+}
+
+void LifExpGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
+  // The kernel passes schema indices; look them up once rather than trust a hand-kept order.
+  static const CellModelInfo info = lif_exp_model();
+  static const auto E_L = static_cast<std::size_t>(info.parameter_index("E_L")),
+                    V_reset = static_cast<std::size_t>(info.parameter_index("V_reset")),
+                    V_th = static_cast<std::size_t>(info.parameter_index("V_th")),
+                    I_e = static_cast<std::size_t>(info.parameter_index("I_e"));
+  if (param == E_L) {
+    if (t_[cell] == Time::zero() && V_[cell] == E_L_[cell]) V_[cell] = value;  // rest start
+    E_L_[cell] = value;
+  } else if (param == V_reset) {
+    V_reset_[cell] = value;
+  } else if (param == V_th) {
+    V_th_[cell] = value;
+  } else if (param == I_e) {
+    I_e_[cell] = value;
+  } else {
+    throw InternalError("lif_exp: parameter index " + std::to_string(param) + " is not per-cell");
+  }
 }
 
 void LifExpGroup::set_state(std::size_t cell, std::size_t var, double value) {
@@ -162,7 +188,7 @@ void LifExpGroup::set_state(std::size_t cell, std::size_t var, double value) {
 }
 
 // Free evolution (no refractoriness) of s from s.t to `to`.
-void LifExpGroup::propagate(State& s, double I_bias, Time to) const noexcept {
+void LifExpGroup::propagate(State& s, double v_inf, Time to) const noexcept {
   if (to <= s.t) return;
   const double dt = (to - s.t).to_ms();
   const double em = std::exp(-dt / p_.tau_m);
@@ -173,7 +199,6 @@ void LifExpGroup::propagate(State& s, double I_bias, Time to) const noexcept {
     const double x = dt * d;
     return std::abs(x) < 0.5 ? -es * std::expm1(-x) / (p_.C_m * d) : (es - em) / (p_.C_m * d);
   };
-  const double v_inf = p_.E_L + p_.tau_m / p_.C_m * I_bias;
   s.V = v_inf + (s.V - v_inf) * em + s.I_exc * psc(ee, d_exc_) + s.I_inh * psc(ei, d_inh_);
   s.I_exc *= ee;
   s.I_inh *= ei;
@@ -190,11 +215,11 @@ LifExpGroup::State LifExpGroup::state_at(std::size_t c, Time t) const noexcept {
     const double dt = (stop - s.t).to_ms();
     s.I_exc *= std::exp(-dt / p_.tau_syn_exc);
     s.I_inh *= std::exp(-dt / p_.tau_syn_inh);
-    s.V = p_.V_reset;
+    s.V = V_reset_[c];
     s.t = stop;
     if (t <= re) return s;
   }
-  propagate(s, bias(c), t);
+  propagate(s, v_inf(c), t);
   return s;
 }
 
@@ -212,13 +237,13 @@ void LifExpGroup::advance(std::size_t c, Time t) {
 Time LifExpGroup::next_crossing(std::size_t c) const {
   const Time origin = std::max(t_[c], ref_end_[c]);
   const State s = state_at(c, origin);
-  if (s.V >= p_.V_th) return origin;
-  const double v_inf = p_.E_L + p_.tau_m / p_.C_m * bias(c);
+  if (s.V >= V_th_[c]) return origin;
+  const double vi = v_inf(c);
   const double a_exc = s.I_exc / (p_.C_m * d_exc_);
   const double a_inh = s.I_inh / (p_.C_m * d_inh_);
   const std::array<ExpTerm, 3> terms{
-      {{s.V - v_inf - a_exc - a_inh, p_.tau_m}, {a_exc, p_.tau_syn_exc}, {a_inh, p_.tau_syn_inh}}};
-  const double dt = first_crossing(v_inf - p_.V_th, terms);
+      {{s.V - vi - a_exc - a_inh, p_.tau_m}, {a_exc, p_.tau_syn_exc}, {a_inh, p_.tau_syn_inh}}};
+  const double dt = first_crossing(vi - V_th_[c], terms);
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
   return origin + Time::ceil_ms(dt);
 }
@@ -227,15 +252,14 @@ Time LifExpGroup::next_crossing(std::size_t c) const {
 Time LifExpGroup::cheap_bound(std::size_t c) const noexcept {
   const Time origin = std::max(t_[c], ref_end_[c]);
   const State s = state_at(c, origin);
-  if (s.V >= p_.V_th) return origin;
-  const double v_inf = p_.E_L + p_.tau_m / p_.C_m * bias(c);
+  if (s.V >= V_th_[c]) return origin;
+  const double vi = v_inf(c);
   const double a_exc = s.I_exc / (p_.C_m * d_exc_);
   const double a_inh = s.I_inh / (p_.C_m * d_inh_);
-  const double c_m = s.V - v_inf - a_exc - a_inh;
-  const double scale =
-      std::abs(v_inf - p_.V_th) + std::abs(c_m) + std::abs(a_exc) + std::abs(a_inh);
+  const double c_m = s.V - vi - a_exc - a_inh;
+  const double scale = std::abs(vi - V_th_[c]) + std::abs(c_m) + std::abs(a_exc) + std::abs(a_inh);
   // Envelope U(t) = C + B exp(-t/tau_m) >= V(t) - V_th.
-  double C = v_inf - p_.V_th, B = c_m;
+  double C = vi - V_th_[c], B = c_m;
   for (const auto& [a, tau] :
        {std::pair{a_exc, p_.tau_syn_exc}, std::pair{a_inh, p_.tau_syn_inh}}) {
     if (tau < p_.tau_m ? a > 0.0 : a < 0.0)
@@ -251,7 +275,7 @@ Time LifExpGroup::cheap_bound(std::size_t c) const noexcept {
   const double slope = std::max(-c_m / p_.tau_m, 0.0) + std::max(-a_exc / p_.tau_syn_exc, 0.0) +
                        std::max(-a_inh / p_.tau_syn_inh, 0.0);
   if (!(slope > 0.0)) return Time::never();  // V never rises
-  const double dt = std::max(lower, (p_.V_th - s.V) / slope) * (1.0 - 1e-9);
+  const double dt = std::max(lower, (V_th_[c] - s.V) / slope) * (1.0 - 1e-9);
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
   return origin + Time::from_ticks(static_cast<std::int64_t>(
                       std::floor(dt * static_cast<double>(Time::ticks_per_ms))));
@@ -278,7 +302,7 @@ bool LifExpGroup::settle(std::size_t c, Time t) {
 
 void LifExpGroup::fire(std::size_t c, Time t) {
   advance(c, t);
-  V_[c] = p_.V_reset;
+  V_[c] = V_reset_[c];
   ref_end_[c] = t + t_ref_;
 }
 

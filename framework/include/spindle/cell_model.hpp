@@ -52,6 +52,11 @@ class CellGroup {
   /// Sets state variable `var` (index into the model's state list) of `cell` before the run.
   virtual void set_state(std::size_t cell, std::size_t var, double value) = 0;
 
+  /// Overrides parameter `param` (index into the model's schema) for one cell, before the run.
+  /// The kernel only passes parameters the model lists in CellModelInfo::per_cell_parameters,
+  /// with values inside the schema's range.
+  virtual void set_parameter(std::size_t cell, std::size_t param, double value);
+
   /// First prediction for `cell`, from time t on (start of the run, after set_state).
   virtual Time predict(std::size_t cell, Time t) = 0;
 

@@ -20,6 +20,8 @@ struct CellModelInfo {
   std::vector<ParamInfo> parameters;
   std::vector<ReceptorInfo> receptors;
   std::vector<StateVarInfo> state;
+  /// Parameters that may differ from cell to cell (PopulationSpec::vary); empty: none.
+  std::vector<std::string> per_cell_parameters;
   /// Relations between parameters (e.g. V_reset < V_th): empty if fine, else the message.
   std::function<std::string(const ParameterValues&)> check_relations;
   /// Makes the group for `n` cells from validated parameters.
@@ -29,6 +31,7 @@ struct CellModelInfo {
   /// Index of a receptor / state variable by name, or -1.
   int receptor_index(const std::string& r) const noexcept;
   int state_index(const std::string& v) const noexcept;
+  int parameter_index(const std::string& p) const noexcept;
 };
 
 class ModelRegistry {

@@ -30,6 +30,9 @@ struct PopulationSpec {
   ParameterSet parameters;
   /// Initial value of state variables, drawn per cell (keyed by cell id).
   std::map<std::string, ValueSpec> initial;
+  /// Parameters drawn per cell (keyed by cell id), overriding `parameters`; only those the
+  /// model lists as per-cell parameters.
+  std::map<std::string, ValueSpec> varied;
 
   Layout layout;
 
@@ -54,6 +57,11 @@ struct PopulationSpec {
   }
   PopulationSpec& set(const std::string& param, ParamValue v) {
     parameters[param] = v;
+    return *this;
+  }
+  /// Draws parameter `param` per cell from `v`, e.g. vary("V_th", normal(-50_mV, 1_mV, ...)).
+  PopulationSpec& vary(const std::string& param, ValueSpec v) {
+    varied[param] = v;
     return *this;
   }
   PopulationSpec& init(const std::string& var, ValueSpec v) {

@@ -72,6 +72,7 @@ class LifDeltaGroup final : public CellGroup {
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
   Time set_current(std::size_t cell, Time t, double current) override;
   bool check(std::size_t cell, Time t, Time& next) override;
+  void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
 
   /// Checks that found the crossing earlier than the time they were called at, i.e. a
@@ -79,7 +80,7 @@ class LifDeltaGroup final : public CellGroup {
   std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
 
  private:
-  double v_inf(std::size_t c) const noexcept { return p_.E_L + R_ * (p_.I_e + I_stim_[c]); }
+  double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   Time next_crossing(std::size_t c) const noexcept;
@@ -93,9 +94,11 @@ class LifDeltaGroup final : public CellGroup {
   // the same time. Everything below is per cell except late_, a relaxed atomic counter.
   std::vector<double> V_;       ///< [mV] at t_ (V_reset while refractory)
   std::vector<double> I_stim_;  ///< injected current [pA]
-  std::vector<Time> t_;         ///< time of the stored state
-  std::vector<Time> ref_end_;   ///< refractory until (exclusive)
-  std::vector<Time> pred_;      ///< best known lower bound of the next crossing
+  // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
+  std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
+  std::vector<Time> t_;                             ///< time of the stored state
+  std::vector<Time> ref_end_;                       ///< refractory until (exclusive)
+  std::vector<Time> pred_;                          ///< best known lower bound of the next crossing
   std::vector<std::uint8_t> flags_;
   std::atomic<std::uint64_t> late_{0};
 };

@@ -78,6 +78,7 @@ class LifExpGroup final : public CellGroup {
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
   Time set_current(std::size_t cell, Time t, double current) override;
   bool check(std::size_t cell, Time t, Time& next) override;
+  void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
 
   /// Checks that found the crossing earlier than the time they were called at, i.e. a
@@ -93,12 +94,15 @@ class LifExpGroup final : public CellGroup {
  private:
   State state_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
-  void propagate(State& s, double I_bias, Time to) const noexcept;
+  void propagate(State& s, double v_inf, Time to) const noexcept;
   Time next_crossing(std::size_t c) const;
   Time cheap_bound(std::size_t c) const noexcept;
   bool settle(std::size_t c, Time t);
   void fire(std::size_t c, Time t);
-  double bias(std::size_t c) const noexcept { return p_.I_e + I_stim_[c]; }
+  /// The potential the cell relaxes to without synaptic input [mV].
+  double v_inf(std::size_t c) const noexcept {
+    return E_L_[c] + p_.tau_m / p_.C_m * (I_e_[c] + I_stim_[c]);
+  }
 
   LifExpParams p_;
   Time t_ref_;    ///< refractory period in ticks
@@ -110,9 +114,11 @@ class LifExpGroup final : public CellGroup {
   std::vector<double> Ie_;      ///< excitatory current [pA] at t_
   std::vector<double> Ii_;      ///< inhibitory current [pA] at t_
   std::vector<double> I_stim_;  ///< injected current [pA]
-  std::vector<Time> t_;         ///< time of the stored state
-  std::vector<Time> ref_end_;   ///< refractory until (exclusive)
-  std::vector<Time> pred_;      ///< best known lower bound of the next crossing
+  // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
+  std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
+  std::vector<Time> t_;                             ///< time of the stored state
+  std::vector<Time> ref_end_;                       ///< refractory until (exclusive)
+  std::vector<Time> pred_;                          ///< best known lower bound of the next crossing
   std::vector<std::uint8_t> flags_;
   std::atomic<std::uint64_t> late_{0};
 };
