@@ -33,9 +33,7 @@ namespace {
 /// other for listings and validation.
 class StaticSynapses final : public SynapseGroup {
  public:
-  void init(std::size_t, const std::vector<double>& w, int, const std::string&) override {
-    w_ = w;
-  }
+  void init(std::size_t, const std::vector<double>& w, int, const std::string&) override { w_ = w; }
   double on_presynaptic(std::size_t, Time) override { return 1.0; }
   double transmit(std::size_t s, Time, double factor) override { return factor * w_[s]; }
   void on_postsynaptic(std::size_t, Time) override {}
@@ -48,13 +46,15 @@ class StaticSynapses final : public SynapseGroup {
 template <class Info>
 void add_model(std::map<std::string, Info>& models, Info info, const char* kind) {
   if (info.name.empty())
-    throw Error(fmt::format("a {} model from {} has an empty name", kind, info.origin));
-  if (!info.make)
-    throw Error(fmt::format("{} model '{}' from {} has no factory", kind, info.name, info.origin));
+    throw Error(fmt::format("a {} from {} has an empty name", kind, info.origin));
+  if constexpr (requires { info.make; }) {
+    if (!info.make)
+      throw Error(fmt::format("{} '{}' from {} has no factory", kind, info.name, info.origin));
+  }
   const auto it = models.find(info.name);
   if (it != models.end())
-    throw Error(fmt::format("{} model name '{}' from {} is already taken by the model from {}",
-                            kind, info.name, info.origin, it->second.origin));
+    throw Error(fmt::format("{} name '{}' from {} is already taken by the one from {}", kind,
+                            info.name, info.origin, it->second.origin));
   const std::string name = info.name;
   models.emplace(name, std::move(info));
 }
@@ -67,12 +67,41 @@ const Info& find_model(const std::map<std::string, Info>& models, const std::str
     std::string known;
     for (const auto& [n, _] : models)
       known += (known.empty() ? "" : ", ") + n;
-    throw Error(fmt::format("unknown {} model '{}'; known models: {}", kind, name,
+    throw Error(fmt::format("unknown {} '{}'; known {}s: {}", kind, name, kind,
                             known.empty() ? "(none)" : known));
   }
   return it->second;
 }
 }  // namespace
+
+void ModelRegistry::add_cell_type(CellTypeInfo info) {
+  if (!has_cell_model(info.model))
+    throw Error(fmt::format("cell type '{}' from {} uses model '{}', which is not registered",
+                            info.name, info.origin, info.model));
+  add_model(cell_types_, std::move(info), "cell type");
+}
+
+const CellTypeInfo& ModelRegistry::cell_type(const std::string& name) const {
+  return find_model(cell_types_, name, "cell type");
+}
+
+bool ModelRegistry::has_cell_type(const std::string& name) const noexcept {
+  return cell_types_.count(name) != 0;
+}
+
+std::vector<std::string> ModelRegistry::cell_type_names() const {
+  std::vector<std::string> names;
+  for (const auto& [n, _] : cell_types_)
+    names.push_back(n);
+  return names;
+}
+
+PopulationSpec& apply(PopulationSpec& pop, const CellTypeInfo& preset) {
+  pop.model = preset.model;
+  for (const auto& [name, value] : preset.params)
+    pop.parameters[name] = value;
+  return pop;
+}
 
 ModelRegistry::ModelRegistry() {
   SynapseModelInfo s;
@@ -83,11 +112,11 @@ ModelRegistry::ModelRegistry() {
 }
 
 void ModelRegistry::add_synapse_model(SynapseModelInfo info) {
-  add_model(synapse_models_, std::move(info), "synapse");
+  add_model(synapse_models_, std::move(info), "synapse model");
 }
 
 const SynapseModelInfo& ModelRegistry::synapse_model(const std::string& name) const {
-  return find_model(synapse_models_, name, "synapse");
+  return find_model(synapse_models_, name, "synapse model");
 }
 
 bool ModelRegistry::has_synapse_model(const std::string& name) const noexcept {
@@ -102,7 +131,7 @@ std::vector<std::string> ModelRegistry::synapse_model_names() const {
 }
 
 void ModelRegistry::add_cell_model(CellModelInfo info) {
-  add_model(cell_models_, std::move(info), "cell");
+  add_model(cell_models_, std::move(info), "cell model");
 }
 
 bool ModelRegistry::has_cell_model(const std::string& name) const noexcept {
@@ -110,7 +139,7 @@ bool ModelRegistry::has_cell_model(const std::string& name) const noexcept {
 }
 
 const CellModelInfo& ModelRegistry::cell_model(const std::string& name) const {
-  return find_model(cell_models_, name, "cell");
+  return find_model(cell_models_, name, "cell model");
 }
 
 std::vector<std::string> ModelRegistry::cell_model_names() const {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spindle/cell_model.hpp"
+#include "spindle/cell_type.hpp"
 #include "spindle/parameters.hpp"
 #include "spindle/synapse_model.hpp"
 
@@ -50,11 +51,18 @@ class ModelRegistry {
   bool has_synapse_model(const std::string& name) const noexcept;
   std::vector<std::string> synapse_model_names() const;
 
+  /// Cell-type presets: the same rules; a preset's model must already be registered.
+  void add_cell_type(CellTypeInfo info);
+  const CellTypeInfo& cell_type(const std::string& name) const;
+  bool has_cell_type(const std::string& name) const noexcept;
+  std::vector<std::string> cell_type_names() const;
+
   ModelRegistry();
 
  private:
   std::map<std::string, CellModelInfo> cell_models_;
   std::map<std::string, SynapseModelInfo> synapse_models_;
+  std::map<std::string, CellTypeInfo> cell_types_;
 };
 
 }  // namespace spindle
