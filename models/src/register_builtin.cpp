@@ -1,5 +1,9 @@
 #include "spindle/models/builtin.hpp"
 
+#include "spindle/models/adex.hpp"
+#include "spindle/models/cell_types.hpp"
+#include "spindle/models/izhikevich.hpp"
+#include "spindle/models/lif_cond.hpp"
 #include "spindle/models/lif_delta.hpp"
 #include "spindle/models/lif_exp.hpp"
 #include "spindle/models/short_term_plasticity.hpp"
@@ -10,6 +14,11 @@ namespace spindle::models {
 void register_builtin(ModelRegistry& registry) {
   registry.add_cell_model(lif_delta_model());
   registry.add_cell_model(lif_exp_model());
+  registry.add_cell_model(lif_cond_model());
+  registry.add_cell_model(adex_model());
+  registry.add_cell_model(izhikevich_model());
+  for (const auto& preset : builtin_cell_types())
+    registry.add_cell_type(preset);
   registry.add_synapse_model(tsodyks_markram_model());
   registry.add_synapse_model(stdp_pair_model());
   registry.add_synapse_model(stdp_triplet_model());

@@ -1,0 +1,90 @@
+// The non-template parts of the shared integrator (see ode_integrator.hpp): the tolerance schema,
+// the step-size factor and the crossing search on the degree-4 dense-output polynomial.
+//
+// Crossing search. The dense output of one component on a step is
+//   P(theta) = r0 + theta (r1 + (1 - theta) (r2 + theta (r3 + (1 - theta) r4))),
+// in monomials a0 = r0, a1 = r1 + r2, a2 = -r2 + r3 + r4, a3 = -r3 - 2 r4, a4 = r4, and in the
+// Bernstein basis of degree 4 on [0, 1], b_i = sum_{j <= i} C(i, j) / C(4, j) a_j. P lies in
+// the convex hull of its Bernstein coefficients (they are the control points of a Bezier curve),
+// so max_i b_i < 0 proves P < 0 on the whole interval. de Casteljau's algorithm splits the
+// coefficients at the midpoint into those of the two halves exactly (up to rounding, ~1 ulp of
+// max |b_i| per level). The search keeps a stack of pieces, always takes the leftmost one,
+// drops it if its hull is below 0, returns it if it is narrow enough, and splits it otherwise:
+// every point of [0, 1] left of the returned piece was proved below 0. The hull of a piece of
+// width w lies within |P''| w^2 / 8 of P, so the pieces near a graze shrink fast and only
+// a graze closer to 0 than that (for w = 1e-3 tick, far below any rounding of V) returns a piece
+// without an actual crossing in it.
+#include "spindle/models/ode_integrator.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spindle::models::ode {
+
+ParamInfo rtol_param(double default_value) {
+  return param_range("rtol", Unit::none, default_value, 1e-13, 1e-3,
+                     "relative local error tolerance of each integrator step (Dormand-Prince "
+                     "5(4), see docs/neuron-models.md)");
+}
+
+ParamInfo atol_param(double default_value, const std::string& units) {
+  return param_range("atol", Unit::none, default_value, 1e-13, 1e-2,
+                     "absolute local error tolerance of each integrator step, in the unit of "
+                     "each state variable (" +
+                         units + ")");
+}
+
+std::array<double, 5> bernstein_minus(const std::array<double, 5>& r, double level) noexcept {
+  const double a0 = r[0] - level;
+  const double a1 = r[1] + r[2];
+  const double a2 = -r[2] + r[3] + r[4];
+  const double a3 = -r[3] - 2.0 * r[4];
+  const double a4 = r[4];
+  return {a0, a0 + a1 / 4.0, a0 + a1 / 2.0 + a2 / 6.0, a0 + 0.75 * a1 + a2 / 2.0 + a3 / 4.0,
+          a0 + a1 + a2 + a3 + a4};
+}
+
+bool first_rise(const std::array<double, 5>& c, double theta_tol, double& a, double& b) noexcept {
+  struct Piece {
+    double lo, hi;
+    std::array<double, 5> c;
+  };
+  // Depth-first, left first; a split pushes the right half, then continues with the left one,
+  // so the stack holds at most one piece per level (<= 64 levels: 2^-64 is below any theta_tol).
+  constexpr int max_depth = 64;
+  Piece stack[max_depth + 1];
+  int top = 0;
+  stack[top++] = {0.0, 1.0, c};
+  while (top > 0) {
+    Piece p = stack[--top];
+    for (;;) {
+      if (*std::max_element(p.c.begin(), p.c.end()) < 0.0) break;  // below 0 on [lo, hi]
+      if (p.hi - p.lo <= theta_tol || top >= max_depth) {
+        a = p.lo;
+        b = p.hi;
+        return true;
+      }
+      // de Casteljau at the midpoint: left coefficients l, right coefficients r.
+      std::array<double, 5> w = p.c, l, r;
+      for (int j = 0; j < 5; ++j) {
+        l[j] = w[0];
+        r[4 - j] = w[4 - j];
+        for (int i = 0; i < 4 - j; ++i)
+          w[i] = 0.5 * (w[i] + w[i + 1]);
+      }
+      const double mid = 0.5 * (p.lo + p.hi);
+      stack[top++] = {mid, p.hi, r};
+      p = {p.lo, mid, l};
+    }
+  }
+  return false;
+}
+
+double step_factor(double err, bool after_reject) noexcept {
+  constexpr double safety = 0.9, fac_min = 0.2, fac_max = 5.0;
+  if (!(err > 0.0)) return after_reject ? 1.0 : fac_max;
+  const double f = std::clamp(safety * std::pow(err, -0.2), fac_min, fac_max);
+  return after_reject ? std::min(f, 1.0) : f;
+}
+
+}  // namespace spindle::models::ode
