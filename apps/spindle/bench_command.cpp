@@ -10,7 +10,6 @@
 
 #include "commands.hpp"
 #include "sim_setup.hpp"
-#include "spindle/models/builtin.hpp"
 #include "spindle/simulation.hpp"
 
 namespace spindle::app {
@@ -39,13 +38,13 @@ double current_rss_mb() {
 int bench_command(const BenchArgs& args, const std::string& version, StopRequest stop) {
   using Clock = std::chrono::steady_clock;
   const SimSetup setup = make_setup(args.sim, "NETWORK");
-  const ModelRegistry registry = models::builtin_registry();
+  const LoadedModels catalog = load_models(args.sim.plugins);
   const tbb::global_control threads_cap(tbb::global_control::max_allowed_parallelism,
                                         setup.options.threads);
 
   const double rss_before_build = current_rss_mb();
   const auto t_build = Clock::now();
-  Simulation sim(setup.spec, registry, setup.options);
+  Simulation sim(setup.spec, catalog.registry, setup.options);
   const auto t_run = Clock::now();
   // Everything the build left resident or passed through at its peak, per synapse: the
   // simulation-ready structure plus cell state and the build's transient buffers.

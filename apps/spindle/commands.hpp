@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <exception>
 #include <string>
+#include <vector>
 
 namespace spindle::app {
 
@@ -22,6 +23,13 @@ class Interrupted : public std::exception {
   const char* what() const noexcept override { return "interrupted"; }
 };
 
+/// Plugin options shared by run, bench and models (docs/plugins.md).
+struct PluginArgs {
+  std::vector<std::string> files;  ///< --plugin PATH, in the order given
+  bool no_defaults = false;        ///< --no-default-plugins: skip the installed folder and
+                                   ///< SPINDLE_PLUGIN_PATH
+};
+
 /// Options shared by run and bench, as typed on the command line.
 struct SimArgs {
   std::string network = "cuba";
@@ -30,6 +38,7 @@ struct SimArgs {
   std::string threads = "1";
   std::string partitions;
   bool partitions_given = false;  ///< false: the library picks 4 x threads
+  PluginArgs plugins;
 };
 
 struct RunArgs {
@@ -43,6 +52,14 @@ struct BenchArgs {
   SimArgs sim;
 };
 
+enum class ListFormat { text, json, markdown };
+
+struct ModelsArgs {
+  PluginArgs plugins;
+  std::vector<std::string> names;  ///< models to show; empty: all
+  ListFormat format = ListFormat::text;
+};
+
 /// Largest --threads and --partitions accepted: far above any machine we run on, low enough
 /// that a typo (--threads 10000) is caught instead of starting thousands of threads.
 inline constexpr std::uint64_t max_threads = 1024;
@@ -52,5 +69,7 @@ inline constexpr std::uint64_t max_partitions = 1u << 20;
 int run_command(const RunArgs& args, const std::string& version, StopRequest stop);
 /// `spindle bench`; returns the exit status.
 int bench_command(const BenchArgs& args, const std::string& version, StopRequest stop);
+/// `spindle models`: every model with its schema and origin; returns the exit status.
+int models_command(const ModelsArgs& args);
 
 }  // namespace spindle::app

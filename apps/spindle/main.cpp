@@ -77,6 +77,18 @@ void add_sim_options(CLI::App& cmd, spindle::app::SimArgs& sim) {
       ->type_name("K");
 }
 
+/// Adds the plugin options run, bench and models share.
+void add_plugin_options(CLI::App& cmd, spindle::app::PluginArgs& plugins) {
+  cmd.add_option("--plugin", plugins.files,
+                 "Load the model plugin at PATH (a shared library); may be repeated")
+      ->type_name("PATH")
+      ->take_all()
+      ->allow_extra_args(false);
+  cmd.add_flag("--no-default-plugins", plugins.no_defaults,
+               "Load only --plugin files, not those of the installed plugin folder and of "
+               "SPINDLE_PLUGIN_PATH");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +106,7 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand(
       "run", "Simulate a built-in network; write spikes and a summary to a folder");
   add_sim_options(*run, run_args.sim);
+  add_plugin_options(*run, run_args.sim.plugins);
   run->add_option("--network", run_args.sim.network,
                   fmt::format("Network to simulate: {}", spindle::app::network_names()))
       ->type_name("NAME")
@@ -111,6 +124,17 @@ int main(int argc, char** argv) {
                    fmt::format("Network: {}", spindle::app::network_names()))
       ->type_name("NETWORK");
   add_sim_options(*bench, bench_args.sim);
+  add_plugin_options(*bench, bench_args.sim.plugins);
+
+  spindle::app::ModelsArgs models_args;
+  CLI::App* models = app.add_subcommand(
+      "models", "List the models (built-in and from plugins) with their parameters and origin");
+  models->add_option("MODEL", models_args.names, "Show only these models (default: all)");
+  add_plugin_options(*models, models_args.plugins);
+  bool models_json = false, models_markdown = false;
+  CLI::Option* json = models->add_flag("--json", models_json, "Print JSON instead of tables");
+  models->add_flag("--markdown", models_markdown, "Print Markdown (the text of docs/models.md)")
+      ->excludes(json);
 
   try {
     app.parse(argc, argv);
@@ -121,7 +145,7 @@ int main(int argc, char** argv) {
     const std::string where = command_path(app);
     std::string message = e.what();
     if (where == "spindle" && dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-      message += " (the commands are: run, bench)";
+      message += " (the commands are: run, bench, models)";
     }
     print_error(where, fmt::format("{}\nRun '{} --help' for the allowed options.", message, where));
     return exit_usage;
@@ -144,7 +168,14 @@ int main(int argc, char** argv) {
       bench_args.sim.partitions_given = bench->count("--partitions") > 0;
       return spindle::app::bench_command(bench_args, version, stop);
     }
-    print_error("spindle", "a command is required: run or bench\nRun 'spindle --help' for help.");
+    if (models->parsed()) {
+      models_args.format = models_json       ? spindle::app::ListFormat::json
+                           : models_markdown ? spindle::app::ListFormat::markdown
+                                             : spindle::app::ListFormat::text;
+      return spindle::app::models_command(models_args);
+    }
+    print_error("spindle",
+                "a command is required: run, bench or models\nRun 'spindle --help' for help.");
     return exit_usage;
   } catch (const spindle::app::Interrupted&) {
     print_error(where, "interrupted; no output was written");

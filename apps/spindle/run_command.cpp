@@ -12,7 +12,6 @@
 #include "report.hpp"
 #include "sim_setup.hpp"
 #include "spindle/analysis.hpp"
-#include "spindle/models/builtin.hpp"
 #include "spindle/simulation.hpp"
 #include "spindle/spike_io.hpp"
 
@@ -21,19 +20,19 @@ namespace spindle::app {
 int run_command(const RunArgs& args, const std::string& version, StopRequest stop) {
   using Clock = std::chrono::steady_clock;
   const SimSetup setup = make_setup(args.sim, "--network");
+  const LoadedModels catalog = load_models(args.sim.plugins);
 
   // The folder is made (and test-written) before the run so that a bad --out fails in a
   // moment, not after the simulation; until commit() it is removed again on any failure.
   OutputDir out(args.out_given ? std::filesystem::path(args.out) : OutputDir::default_path(""),
                 "--out");
 
-  const ModelRegistry registry = models::builtin_registry();
   // The program owns the process, so it (not the library) caps TBB's total parallelism.
   const tbb::global_control threads_cap(tbb::global_control::max_allowed_parallelism,
                                         setup.options.threads);
 
   const auto t_build = Clock::now();
-  Simulation sim(setup.spec, registry, setup.options);
+  Simulation sim(setup.spec, catalog.registry, setup.options);
   const auto t_run = Clock::now();
   if (stop.requested()) throw Interrupted{};
   {

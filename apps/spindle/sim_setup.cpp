@@ -1,6 +1,7 @@
 #include "sim_setup.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <optional>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "cli_values.hpp"
 #include "networks.hpp"
 #include "spindle/error.hpp"
+#include "spindle/models/builtin.hpp"
 
 namespace spindle::app {
 
@@ -32,6 +34,15 @@ SimSetup make_setup(const SimArgs& args, const std::string& network_item) {
         static_cast<unsigned>(parse_integer("--partitions", args.partitions, 1, hi));
   }
   return s;
+}
+
+LoadedModels load_models(const PluginArgs& args) {
+  LoadedModels m;
+  models::register_builtin(m.registry);
+  if (!args.no_defaults) m.plugins.load_defaults(m.registry, std::getenv("SPINDLE_PLUGIN_PATH"));
+  for (const std::string& file : args.files)
+    m.plugins.load(file, m.registry);
+  return m;
 }
 
 }  // namespace spindle::app

@@ -5,7 +5,9 @@
 #include <string>
 
 #include "commands.hpp"
+#include "spindle/model_registry.hpp"
 #include "spindle/network_spec.hpp"
+#include "spindle/plugin.hpp"
 #include "spindle/simulation.hpp"
 
 namespace spindle::app {
@@ -21,5 +23,17 @@ struct SimSetup {
 /// the NetworkSpec; throws spindle::Error naming the first bad option and what is allowed.
 /// `network_item` is how the network is named in messages ("--network" or "NETWORK").
 SimSetup make_setup(const SimArgs& args, const std::string& network_item);
+
+/// The models a command can use. `plugins` comes first so that it is destroyed last: the code
+/// of the plugins' models must stay loaded while the registry (or a Simulation) uses it.
+struct LoadedModels {
+  PluginSet plugins;
+  ModelRegistry registry;
+};
+
+/// The built-in models, then the plugins of the installed folder and of SPINDLE_PLUGIN_PATH
+/// (unless --no-default-plugins), then each --plugin file. Throws spindle::Error naming the
+/// plugin file and the reason it was refused.
+LoadedModels load_models(const PluginArgs& args);
 
 }  // namespace spindle::app

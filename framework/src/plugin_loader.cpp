@@ -1,6 +1,6 @@
 // Plugin loading (spindle/plugin.hpp). Boost.DLL is used only here.
 //
-// One file goes through these checks in order; each refusal is a spindle::Error
+// One file goes through these checks in order; each refusal is a PluginError (a spindle::Error)
 // "plugin '<path>': <reason>":
 //  1. the path exists and is a regular file (or a link to one);
 //  2. it loads: RTLD_NOW, so that a symbol the program does not provide fails here, with the
@@ -50,7 +50,7 @@ struct PluginSet::Impl {
 namespace {
 
 [[noreturn]] void refuse(const fs::path& path, const std::string& reason) {
-  throw Error(fmt::format("plugin '{}': {}", path.string(), reason));
+  throw PluginError(path, reason);
 }
 
 /// The dynamic loader's reason for the last failed dlopen. Boost.DLL reports every failure as
@@ -67,6 +67,11 @@ std::string last_dlopen_error() {
 }
 
 }  // namespace
+
+PluginError::PluginError(fs::path file, std::string why)
+    : Error(fmt::format("plugin '{}': {}", file.string(), why)),
+      path(std::move(file)),
+      reason(std::move(why)) {}
 
 PluginSet::PluginSet() : impl_(std::make_unique<Impl>()) {}
 PluginSet::~PluginSet() = default;
@@ -143,6 +148,11 @@ const PluginInfo& PluginSet::load(const fs::path& path, ModelRegistry& registry)
       if (registry.has_synapse_model(name)) continue;
       check_origin(name, scratch.synapse_model(name).origin);
       info.synapse_models.push_back(name);
+    }
+    for (const std::string& name : scratch.cell_type_names()) {
+      if (registry.has_cell_type(name)) continue;
+      check_origin(name, scratch.cell_type(name).origin);
+      info.cell_types.push_back(name);
     }
     registry = std::move(scratch);
   }

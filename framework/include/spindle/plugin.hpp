@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "spindle/cell_model.hpp"
+#include "spindle/cell_type.hpp"
+#include "spindle/error.hpp"
 #include "spindle/model_registry.hpp"
 #include "spindle/parameters.hpp"
 #include "spindle/synapse_model.hpp"
@@ -36,8 +38,9 @@ constexpr std::uint64_t plugin_layout_tag() noexcept {
   std::uint64_t h = 14695981039346656037ull;  // FNV-1a over the sizes
   for (const std::uint64_t size :
        {sizeof(ModelRegistry), sizeof(CellModelInfo), sizeof(ParamInfo), sizeof(ReceptorInfo),
-        sizeof(StateVarInfo), sizeof(SynapseModelInfo), sizeof(ParameterValues),
-        sizeof(std::string), sizeof(std::function<void()>), sizeof(CellGroup)}) {
+        sizeof(StateVarInfo), sizeof(SynapseModelInfo), sizeof(CellTypeInfo),
+        sizeof(ParameterValues), sizeof(ParamValue), sizeof(std::string),
+        sizeof(std::function<void()>), sizeof(CellGroup)}) {
     h = (h ^ size) * 1099511628211ull;
   }
   return h;
@@ -57,6 +60,14 @@ struct PluginDescriptor {
 /// Signature of the entry point.
 using PluginEntry = const PluginDescriptor*();
 
+/// A refused plugin file. what() is "plugin '<path>': <reason>".
+class PluginError : public Error {
+ public:
+  PluginError(std::filesystem::path file, std::string why);
+  std::filesystem::path path;  ///< as given
+  std::string reason;          ///< what is wrong with it, in words
+};
+
 /// One loaded plugin.
 struct PluginInfo {
   std::filesystem::path path;  ///< absolute, symlinks resolved; the models' origin
@@ -64,12 +75,14 @@ struct PluginInfo {
   std::string description;
   std::vector<std::string> cell_models;     ///< the cell models it registered, by name
   std::vector<std::string> synapse_models;  ///< the synapse models it registered, by name
+  std::vector<std::string> cell_types;      ///< the cell-type presets it registered, by name
 };
 
 /// Loads plugins into a ModelRegistry and keeps them loaded. Code and vtables of the plugins'
 /// models live in the libraries, so the PluginSet must outlive every registry, CellModelInfo
 /// and Simulation that uses their models: declare it before them. No global state: every
-/// program owns its PluginSet. Move-only; not thread-safe (load before simulating).
+/// program owns its PluginSet. Move-only (a moved-from set may only be destroyed or assigned
+/// to); not thread-safe: load plugins before simulating.
 class PluginSet {
  public:
   PluginSet();
@@ -77,7 +90,7 @@ class PluginSet {
   PluginSet(PluginSet&&) noexcept;
   PluginSet& operator=(PluginSet&&) noexcept;
 
-  /// Loads the plugin at `path` and registers its models into `registry`. Throws spindle::Error
+  /// Loads the plugin at `path` and registers its models into `registry`. Throws PluginError
   /// naming the file and the reason: it does not exist, is not a loadable library, lacks the
   /// entry point, was built for another ABI version or other Spindle headers, or registers a
   /// refused model (e.g. a name already taken). Transactional: on error `registry` is
@@ -85,7 +98,8 @@ class PluginSet {
   const PluginInfo& load(const std::filesystem::path& path, ModelRegistry& registry);
 
   /// Loads every regular file named *.so in `folder`, in name order. `item` names the folder's
-  /// source in messages (e.g. "SPINDLE_PLUGIN_PATH"). A missing folder is an Error.
+  /// source in messages (e.g. "SPINDLE_PLUGIN_PATH"). A missing folder is an Error, a refused
+  /// file a PluginError.
   void load_folder(const std::filesystem::path& folder, ModelRegistry& registry,
                    const std::string& item);
 
