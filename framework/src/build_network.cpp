@@ -71,9 +71,9 @@ void check_delay(const ValueSpec& d, const std::string& who) {
         fmt::format("{}: delay {} ms can be below one tick; delays must be >= 1e-6 ms "
                     "(truncate a normal delay distribution above 0)",
                     who, d.dist.describe()));
-  if (!(d.dist.max_value() <= 1e9))
-    throw Error(
-        fmt::format("{}: delay {} ms can exceed the maximum of 1e9 ms", who, d.dist.describe()));
+  if (!(d.dist.max_value() <= max_delay_ms))
+    throw Error(fmt::format("{}: delay {} ms can exceed the maximum of {} ms", who,
+                            d.dist.describe(), max_delay_ms));
 }
 
 void check_times(const std::vector<double>& times, const std::string& what,
@@ -110,8 +110,12 @@ Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std:
   // kept or filtered later.
   const double w = pl.spec->weight.dist.sample(st.weight);
   const double d = pl.spec->delay.dist.sample(st.delay);
-  return {source,      target,  static_cast<float>(w),
-          pl.receptor, pl.slot, std::max<std::int64_t>(1, Time::from_ms(d).ticks())};
+  return {source,
+          target,
+          static_cast<float>(w),
+          pl.receptor,
+          pl.slot,
+          static_cast<std::uint32_t>(std::max<std::int64_t>(1, Time::from_ms(d).ticks()))};
 }
 
 /// `k` indices in [0, n) other than `skip` (if >= 0): repeated draws with multapses, else
@@ -292,17 +296,20 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
       const int pi = model->parameter_index(param);
       if (pi < 0) {
         std::string known;
-        for (const auto& q : model->parameters) known += (known.empty() ? "" : ", ") + q.name;
+        for (const auto& q : model->parameters)
+          known += (known.empty() ? "" : ", ") + q.name;
         throw Error(fmt::format("{}: unknown parameter '{}' to vary per cell; known parameters: {}",
                                 ctx, param, known));
       }
       const auto& allowed = model->per_cell_parameters;
       if (std::find(allowed.begin(), allowed.end(), param) == allowed.end()) {
         std::string list;
-        for (const auto& q : allowed) list += (list.empty() ? "" : ", ") + q;
-        throw Error(fmt::format("{}: parameter '{}' cannot vary per cell; per-cell parameters of "
-                                "this model: {}",
-                                ctx, param, list.empty() ? "(none)" : list));
+        for (const auto& q : allowed)
+          list += (list.empty() ? "" : ", ") + q;
+        throw Error(
+            fmt::format("{}: parameter '{}' cannot vary per cell; per-cell parameters of "
+                        "this model: {}",
+                        ctx, param, list.empty() ? "(none)" : list));
       }
       const auto& info = model->parameters[static_cast<std::size_t>(pi)];
       if (value.unit != info.unit)
@@ -311,10 +318,10 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
       if (auto p = value.dist.problem(); !p.empty())
         throw Error(fmt::format("{}: parameter '{}' {}: {}", ctx, param, value.dist.describe(), p));
       if (!info.allows(value.dist.min_value()) || !info.allows(value.dist.max_value()))
-        throw Error(fmt::format("{}: parameter '{}' drawn from {} can leave its range {} {} "
-                                "(truncate the distribution)",
-                                ctx, param, value.dist.describe(), info.range_text(),
-                                unit_symbol(info.unit)));
+        throw Error(fmt::format(
+            "{}: parameter '{}' drawn from {} can leave its range {} {} "
+            "(truncate the distribution)",
+            ctx, param, value.dist.describe(), info.range_text(), unit_symbol(info.unit)));
     }
     for (const auto& [var, value] : ps.initial) {
       const int vi = model->state_index(var);

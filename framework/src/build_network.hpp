@@ -14,15 +14,19 @@
 
 namespace spindle::detail {
 
+/// The longest delay [ms]: transient edges keep delays as 32-bit ticks (20 bytes an edge).
+inline constexpr double max_delay_ms = 4294.967295;
+
 /// One generated synapse before it is frozen into a partition.
 struct Edge {
   std::uint32_t source;
   std::uint32_t target;
   float weight;
   std::uint16_t receptor;
-  std::uint16_t slot;  ///< 0: static synapse; else 1 + index of its plastic projection
-  std::int64_t delay;  ///< ticks, >= 1
+  std::uint16_t slot;   ///< 0: static synapse; else 1 + index of its plastic projection
+  std::uint32_t delay;  ///< ticks, >= 1
 };
+static_assert(sizeof(Edge) == 20, "the build's transient memory assumes 20-byte edges");
 
 struct BuiltPopulation {
   PopulationInfo info;
