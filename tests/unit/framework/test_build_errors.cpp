@@ -75,6 +75,9 @@ TEST_CASE("Build: projection mistakes", "[build][unit]") {
   net.projections[0].delay = normal(1.0_ms, 0.5_ms);
   expect_error(net, "projection 'src->dst'", "truncate");
   net = valid();
+  net.projections[0].delay = 5000.0_ms;
+  expect_error(net, "projection 'src->dst'", "maximum of 4294.967295 ms");
+  net = valid();
   net.projections[0].delay = 1.0_mV;
   expect_error(net, "delays are in ms", "mV");
   net = valid();
