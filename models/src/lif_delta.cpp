@@ -23,10 +23,7 @@
 
 namespace spindle::models {
 
-namespace {
-constexpr std::uint8_t exact_flag = 1;
-constexpr std::uint8_t pending_flag = 2;
-}  // namespace
+namespace {}  // namespace
 
 LifDeltaParams LifDeltaParams::from(const ParameterValues& v) {
   LifDeltaParams p;
@@ -84,19 +81,15 @@ CellModelInfo lif_delta_model() {
 }
 
 LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
-    : p_(p),
+    : ExactCellGroup(n),
+      p_(p),
       R_(p.tau_m / p.C_m),
       t_ref_(Time::from_ms(p.t_ref)),
       V_(n, p.E_L),
-      I_stim_(n, 0.0),
       E_L_(n, p.E_L),
       V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
-      I_e_(n, p.I_e),
-      t_(n, Time::zero()),
-      ref_end_(n, Time::zero()),
-      pred_(n, Time::never()),
-      flags_(n, 0) {
+      I_e_(n, p.I_e) {
   SPINDLE_ASSERT(lif_delta_relations(p).empty());
 }
 
@@ -155,37 +148,10 @@ Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
   return origin + Time::ceil_ms(dt);
 }
 
-// Handles a crossing of the free trajectory inside (t_, t], found before an input at t is
-// applied: such a crossing comes first, so the cell is reset at t and the spike is left pending
-// for the kernel's check at t. Returns whether a spike is pending at t.
-bool LifDeltaGroup::settle(std::size_t c, Time t) {
-  if (flags_[c] & pending_flag) return true;
-  if (t <= t_[c] || pred_[c] > t) return false;  // pred_ is a lower bound of the crossing
-  const Time x = (flags_[c] & exact_flag) ? pred_[c] : next_crossing(c);
-  if (x > t) {
-    pred_[c] = x;
-    flags_[c] = exact_flag;
-    return false;
-  }
-  if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
-  fire(c, t);
-  flags_[c] = pending_flag;
-  pred_[c] = t;
-  return true;
-}
-
 void LifDeltaGroup::fire(std::size_t c, Time t) {
   V_[c] = V_reset_[c];
   t_[c] = t;
   ref_end_[c] = t + t_ref_;
-}
-
-Time LifDeltaGroup::predict(std::size_t cell, Time t) {
-  t_[cell] = t;
-  ref_end_[cell] = t;
-  flags_[cell] = exact_flag;
-  pred_[cell] = next_crossing(cell);
-  return pred_[cell];
 }
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
@@ -210,43 +176,6 @@ Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t
   flags_[cell] = exact_flag;
   pred_[cell] = next_crossing(cell);
   return pred_[cell];
-}
-
-Time LifDeltaGroup::set_current(std::size_t cell, Time t, double current) {
-  SPINDLE_ASSERT(cell < size() && t >= t_[cell]);
-  const bool pending = settle(cell, t);
-  advance(cell, t);
-  I_stim_[cell] = current;
-  if (pending) return t;
-  flags_[cell] = exact_flag;
-  pred_[cell] = next_crossing(cell);
-  return pred_[cell];
-}
-
-bool LifDeltaGroup::check(std::size_t cell, Time t, Time& next) {
-  SPINDLE_ASSERT(cell < size() && t >= t_[cell]);
-  const std::uint8_t f = flags_[cell];
-  bool fired = false;
-  if (f & pending_flag) {
-    fired = true;  // reset already applied at t by settle()
-  } else if ((f & exact_flag) && pred_[cell] > t) {
-    next = pred_[cell];  // an earlier bound the kernel still held
-    return false;
-  } else {
-    const Time x = (f & exact_flag) ? pred_[cell] : next_crossing(cell);
-    if (x > t) {
-      flags_[cell] = exact_flag;
-      pred_[cell] = next = x;
-      return false;
-    }
-    if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
-    fire(cell, t);
-    fired = true;
-  }
-  flags_[cell] = exact_flag;
-  // At most one spike per tick (only matters for t_ref = 0 and V still >= V_th).
-  pred_[cell] = next = std::max(next_crossing(cell), t + Time::from_ticks(1));
-  return fired;
 }
 
 double LifDeltaGroup::probe(std::size_t cell, std::size_t var, Time t) const {

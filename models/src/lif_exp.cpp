@@ -48,8 +48,6 @@ namespace spindle::models {
 
 namespace {
 
-constexpr std::uint8_t exact_flag = 1;
-constexpr std::uint8_t pending_flag = 2;
 /// Smallest allowed |tau_syn - tau_m| relative to tau_m.
 constexpr double min_tau_separation = 1e-6;
 
@@ -132,22 +130,18 @@ CellModelInfo lif_exp_model() {
 }
 
 LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
-    : p_(p),
+    : ExactCellGroup(n),
+      p_(p),
       t_ref_(Time::from_ms(p.t_ref)),
       d_exc_(1.0 / p.tau_m - 1.0 / p.tau_syn_exc),
       d_inh_(1.0 / p.tau_m - 1.0 / p.tau_syn_inh),
       V_(n, p.E_L),
       Ie_(n, 0.0),
       Ii_(n, 0.0),
-      I_stim_(n, 0.0),
       E_L_(n, p.E_L),
       V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
-      I_e_(n, p.I_e),
-      t_(n, Time::zero()),
-      ref_end_(n, Time::zero()),
-      pred_(n, Time::never()),
-      flags_(n, 0) {
+      I_e_(n, p.I_e) {
   SPINDLE_ASSERT(lif_exp_relations(p).empty());
 }
 
@@ -281,37 +275,10 @@ Time LifExpGroup::cheap_bound(std::size_t c) const noexcept {
                       std::floor(dt * static_cast<double>(Time::ticks_per_ms))));
 }
 
-// Handles a crossing of the free trajectory inside (t_, t], found before an input at t is
-// applied: such a crossing comes first, so the cell is reset at t and the spike is left pending
-// for the kernel's check at t. Returns whether a spike is pending at t.
-bool LifExpGroup::settle(std::size_t c, Time t) {
-  if (flags_[c] & pending_flag) return true;
-  if (t <= t_[c] || pred_[c] > t) return false;  // pred_ is a lower bound of the crossing
-  const Time x = (flags_[c] & exact_flag) ? pred_[c] : next_crossing(c);
-  if (x > t) {
-    pred_[c] = x;
-    flags_[c] = exact_flag;
-    return false;
-  }
-  if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
-  fire(c, t);
-  flags_[c] = pending_flag;
-  pred_[c] = t;
-  return true;
-}
-
 void LifExpGroup::fire(std::size_t c, Time t) {
   advance(c, t);
   V_[c] = V_reset_[c];
   ref_end_[c] = t + t_ref_;
-}
-
-Time LifExpGroup::predict(std::size_t cell, Time t) {
-  t_[cell] = t;
-  ref_end_[cell] = t;
-  flags_[cell] = exact_flag;
-  pred_[cell] = next_crossing(cell);
-  return pred_[cell];
 }
 
 Time LifExpGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
@@ -329,43 +296,6 @@ Time LifExpGroup::receive(std::size_t cell, Time t, double weight, std::size_t r
   pred_[cell] = cheap_bound(cell);
   if (pred_[cell].is_never()) flags_[cell] = exact_flag;
   return pred_[cell];
-}
-
-Time LifExpGroup::set_current(std::size_t cell, Time t, double current) {
-  SPINDLE_ASSERT(cell < size() && t >= t_[cell]);
-  const bool pending = settle(cell, t);
-  advance(cell, t);
-  I_stim_[cell] = current;
-  if (pending) return t;
-  flags_[cell] = exact_flag;
-  pred_[cell] = next_crossing(cell);
-  return pred_[cell];
-}
-
-bool LifExpGroup::check(std::size_t cell, Time t, Time& next) {
-  SPINDLE_ASSERT(cell < size() && t >= t_[cell]);
-  const std::uint8_t f = flags_[cell];
-  bool fired = false;
-  if (f & pending_flag) {
-    fired = true;  // reset already applied at t by settle()
-  } else if ((f & exact_flag) && pred_[cell] > t) {
-    next = pred_[cell];  // an earlier bound the kernel still held
-    return false;
-  } else {
-    const Time x = (f & exact_flag) ? pred_[cell] : next_crossing(cell);
-    if (x > t) {
-      flags_[cell] = exact_flag;
-      pred_[cell] = next = x;
-      return false;
-    }
-    if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
-    fire(cell, t);
-    fired = true;
-  }
-  flags_[cell] = exact_flag;
-  // At most one spike per tick (only matters for t_ref = 0).
-  pred_[cell] = next = std::max(next_crossing(cell), t + Time::from_ticks(1));
-  return fired;
 }
 
 double LifExpGroup::probe(std::size_t cell, std::size_t var, Time t) const {

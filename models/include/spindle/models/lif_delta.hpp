@@ -34,6 +34,7 @@
 
 #include "spindle/cell_model.hpp"
 #include "spindle/model_registry.hpp"
+#include "spindle/models/exact_cell_group.hpp"
 #include "spindle/parameters.hpp"
 
 namespace spindle::models {
@@ -58,7 +59,7 @@ std::string lif_delta_relations(const LifDeltaParams& p);
 /// Schema, receptors, state variables and factory of `lif_delta`.
 CellModelInfo lif_delta_model();
 
-class LifDeltaGroup final : public CellGroup {
+class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
  public:
   static constexpr std::size_t exc = 0, inh = 1;  ///< receptors
   static constexpr std::size_t V_m = 0;           ///< state variables
@@ -68,39 +69,26 @@ class LifDeltaGroup final : public CellGroup {
 
   std::size_t size() const noexcept override { return V_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
-  Time predict(std::size_t cell, Time t) override;
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
-  Time set_current(std::size_t cell, Time t, double current) override;
-  bool check(std::size_t cell, Time t, Time& next) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
 
-  /// Checks that found the crossing earlier than the time they were called at, i.e. a
-  /// prediction that was not a lower bound. 0 unless the model (or its caller) is wrong.
-  std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
-
  private:
+  friend class ExactCellGroup<LifDeltaGroup>;
   double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   Time next_crossing(std::size_t c) const noexcept;
-  bool settle(std::size_t c, Time t);
   void fire(std::size_t c, Time t);
 
   LifDeltaParams p_;
   double R_;    ///< tau_m / C_m [mV/pA]
   Time t_ref_;  ///< refractory period in ticks
   // THREADING: the kernel may call different cells of one group from different partitions at
-  // the same time. Everything below is per cell except late_, a relaxed atomic counter.
-  std::vector<double> V_;       ///< [mV] at t_ (V_reset while refractory)
-  std::vector<double> I_stim_;  ///< injected current [pA]
+  // the same time. Everything below is per cell.
+  std::vector<double> V_;  ///< [mV] at t_ (V_reset while refractory)
   // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
   std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
-  std::vector<Time> t_;                             ///< time of the stored state
-  std::vector<Time> ref_end_;                       ///< refractory until (exclusive)
-  std::vector<Time> pred_;                          ///< best known lower bound of the next crossing
-  std::vector<std::uint8_t> flags_;
-  std::atomic<std::uint64_t> late_{0};
 };
 
 }  // namespace spindle::models

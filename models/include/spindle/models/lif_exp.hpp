@@ -38,6 +38,7 @@
 
 #include "spindle/cell_model.hpp"
 #include "spindle/model_registry.hpp"
+#include "spindle/models/exact_cell_group.hpp"
 #include "spindle/parameters.hpp"
 
 namespace spindle::models {
@@ -64,7 +65,7 @@ std::string lif_exp_relations(const LifExpParams& p);
 /// Schema, receptors, state variables and factory of `lif_exp`.
 CellModelInfo lif_exp_model();
 
-class LifExpGroup final : public CellGroup {
+class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
  public:
   static constexpr std::size_t exc = 0, inh = 1;               ///< receptors
   static constexpr std::size_t V_m = 0, I_exc = 1, I_inh = 2;  ///< state variables
@@ -74,16 +75,9 @@ class LifExpGroup final : public CellGroup {
 
   std::size_t size() const noexcept override { return V_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
-  Time predict(std::size_t cell, Time t) override;
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
-  Time set_current(std::size_t cell, Time t, double current) override;
-  bool check(std::size_t cell, Time t, Time& next) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
-
-  /// Checks that found the crossing earlier than the time they were called at, i.e. a
-  /// prediction that was not a lower bound. 0 unless the model (or its caller) is wrong.
-  std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
 
   /// One cell's state at one time (V_m [mV], currents [pA]).
   struct State {
@@ -92,12 +86,12 @@ class LifExpGroup final : public CellGroup {
   };
 
  private:
+  friend class ExactCellGroup<LifExpGroup>;
   State state_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   void propagate(State& s, double v_inf, Time to) const noexcept;
   Time next_crossing(std::size_t c) const;
   Time cheap_bound(std::size_t c) const noexcept;
-  bool settle(std::size_t c, Time t);
   void fire(std::size_t c, Time t);
   /// The potential the cell relaxes to without synaptic input [mV].
   double v_inf(std::size_t c) const noexcept {
@@ -109,18 +103,12 @@ class LifExpGroup final : public CellGroup {
   double d_exc_;  ///< 1/tau_m - 1/tau_syn_exc [1/ms]
   double d_inh_;  ///< 1/tau_m - 1/tau_syn_inh [1/ms]
   // THREADING: the kernel may call different cells of one group from different partitions at
-  // the same time. Everything below is per cell except late_, a relaxed atomic counter.
-  std::vector<double> V_;       ///< [mV] at t_ (V_reset while refractory)
-  std::vector<double> Ie_;      ///< excitatory current [pA] at t_
-  std::vector<double> Ii_;      ///< inhibitory current [pA] at t_
-  std::vector<double> I_stim_;  ///< injected current [pA]
+  // the same time. Everything below is per cell.
+  std::vector<double> V_;   ///< [mV] at t_ (V_reset while refractory)
+  std::vector<double> Ie_;  ///< excitatory current [pA] at t_
+  std::vector<double> Ii_;  ///< inhibitory current [pA] at t_
   // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
   std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
-  std::vector<Time> t_;                             ///< time of the stored state
-  std::vector<Time> ref_end_;                       ///< refractory until (exclusive)
-  std::vector<Time> pred_;                          ///< best known lower bound of the next crossing
-  std::vector<std::uint8_t> flags_;
-  std::atomic<std::uint64_t> late_{0};
 };
 
 }  // namespace spindle::models

@@ -1,0 +1,119 @@
+// spindle/models/exact_cell_group.hpp: the prediction bookkeeping shared by the models whose
+// next threshold crossing has an exact solution (lif_delta, lif_exp). A model derives from
+// ExactCellGroup<Model> and supplies three functions (see below); the base keeps, per cell, the
+// best known lower bound of the next crossing, whether it is exact (no input since it was
+// computed), and whether a spike is pending because the free trajectory crossed before an input
+// arriving in the same tick. One copy of this logic serves every exact model.
+//
+// The model supplies (the base is its friend-accessible CRTP parent):
+//   Time next_crossing(std::size_t c) const;  // exact next crossing tick of the stored state
+//   void advance(std::size_t c, Time t);      // move the stored state to t (t >= t_[c])
+//   void fire(std::size_t c, Time t);         // apply the reset at t, start refractoriness
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "spindle/cell_model.hpp"
+#include "spindle/error.hpp"
+
+namespace spindle::models {
+
+template <class Model>
+class ExactCellGroup : public CellGroup {
+ public:
+  explicit ExactCellGroup(std::size_t n)
+      : I_stim_(n, 0.0),
+        t_(n, Time::zero()),
+        ref_end_(n, Time::zero()),
+        pred_(n, Time::never()),
+        flags_(n, 0) {}
+
+  Time predict(std::size_t cell, Time t) override {
+    t_[cell] = t;
+    ref_end_[cell] = t;
+    flags_[cell] = exact_flag;
+    pred_[cell] = model().next_crossing(cell);
+    return pred_[cell];
+  }
+
+  Time set_current(std::size_t cell, Time t, double current) override {
+    SPINDLE_ASSERT(cell < pred_.size() && t >= t_[cell]);
+    const bool pending = settle(cell, t);
+    model().advance(cell, t);
+    I_stim_[cell] = current;
+    if (pending) return t;
+    flags_[cell] = exact_flag;
+    pred_[cell] = model().next_crossing(cell);
+    return pred_[cell];
+  }
+
+  bool check(std::size_t cell, Time t, Time& next) override {
+    SPINDLE_ASSERT(cell < pred_.size() && t >= t_[cell]);
+    const std::uint8_t f = flags_[cell];
+    bool fired = false;
+    if (f & pending_flag) {
+      fired = true;  // reset already applied at t by settle()
+    } else if ((f & exact_flag) && pred_[cell] > t) {
+      next = pred_[cell];  // an earlier bound the kernel still held
+      return false;
+    } else {
+      const Time x = (f & exact_flag) ? pred_[cell] : model().next_crossing(cell);
+      if (x > t) {
+        flags_[cell] = exact_flag;
+        pred_[cell] = next = x;
+        return false;
+      }
+      if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
+      model().fire(cell, t);
+      fired = true;
+    }
+    flags_[cell] = exact_flag;
+    // At most one spike per tick (only matters for t_ref = 0 with V still at or above V_th).
+    pred_[cell] = next = std::max(model().next_crossing(cell), t + Time::from_ticks(1));
+    return fired;
+  }
+
+  /// Checks that found the crossing earlier than the time they were called at, i.e. a
+  /// prediction that was not a lower bound. 0 unless the model (or its caller) is wrong.
+  std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
+
+ protected:
+  static constexpr std::uint8_t exact_flag = 1;    ///< pred_ is the exact next crossing
+  static constexpr std::uint8_t pending_flag = 2;  ///< a spike at pred_ awaits the kernel's check
+
+  /// Handles a crossing of the free trajectory inside (t_, t], found before an input at t is
+  /// applied: such a crossing comes first, so the cell is reset at t and the spike is left
+  /// pending for the kernel's check at t. Returns whether a spike is pending at t.
+  bool settle(std::size_t c, Time t) {
+    if (flags_[c] & pending_flag) return true;
+    if (t <= t_[c] || pred_[c] > t) return false;  // pred_ is a lower bound of the crossing
+    const Time x = (flags_[c] & exact_flag) ? pred_[c] : model().next_crossing(c);
+    if (x > t) {
+      pred_[c] = x;
+      flags_[c] = exact_flag;
+      return false;
+    }
+    if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
+    model().fire(c, t);
+    flags_[c] = pending_flag;
+    pred_[c] = t;
+    return true;
+  }
+
+  // THREADING: the kernel may call different cells of one group from different partitions at
+  // the same time. Everything is per cell except late_, a relaxed atomic counter.
+  std::vector<double> I_stim_;  ///< injected current [pA]
+  std::vector<Time> t_;         ///< time of the stored state
+  std::vector<Time> ref_end_;   ///< refractory until (exclusive)
+  std::vector<Time> pred_;      ///< best known lower bound of the next crossing
+  std::vector<std::uint8_t> flags_;
+  std::atomic<std::uint64_t> late_{0};
+
+ private:
+  Model& model() { return static_cast<Model&>(*this); }
+};
+
+}  // namespace spindle::models
