@@ -6,6 +6,7 @@
 #include "spindle/models/lif_cond.hpp"
 #include "spindle/models/lif_delta.hpp"
 #include "spindle/models/lif_exp.hpp"
+#include "spindle/models/lif_receptors.hpp"
 #include "spindle/models/short_term_plasticity.hpp"
 #include "spindle/models/stdp.hpp"
 
@@ -15,6 +16,7 @@ void register_builtin(ModelRegistry& registry) {
   registry.add_cell_model(lif_delta_model());
   registry.add_cell_model(lif_exp_model());
   registry.add_cell_model(lif_cond_model());
+  registry.add_cell_model(lif_receptors_model());
   registry.add_cell_model(adex_model());
   registry.add_cell_model(izhikevich_model());
   for (const auto& preset : builtin_cell_types())
