@@ -318,7 +318,10 @@ std::string markdown_listing(const LoadedModels& lm, const Selection& sel) {
   if (!sel.types.empty()) {
     out +=
         "\n## Cell types\n\nPresets: a cell model with parameter values (the others take the "
-        "model's defaults) and the domain its axon targets.\n";
+        "model's defaults) and the domain its axon targets. Their measured firing (f-I "
+        "curves, adaptation index, first-spike latency) is in "
+        "[neuron-models.md](neuron-models.md):\n\n"
+        "![f-I curves of the cell-type presets](figures/neuron-fi.svg)\n";
   }
   for (const std::string& name : sel.types) {
     const CellTypeInfo& t = lm.registry.cell_type(name);
