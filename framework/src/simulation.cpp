@@ -26,7 +26,6 @@
 #include "spindle/simulation.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <numeric>
 
