@@ -10,24 +10,13 @@
 #include "spindle/models/lif_exp.hpp"
 #include "spindle/parameters.hpp"
 #include "support/catch.hpp"
+#include "support/schema_checks.hpp"
 
 using namespace spindle;
 using Catch::Matchers::Contains;
 
-namespace {
-
-const ParamInfo& param(const CellModelInfo& m, const std::string& name) {
-  for (const auto& p : m.parameters)
-    if (p.name == name) return p;
-  FAIL("no parameter " << name);
-  throw;
-}
-
-std::string relations(const CellModelInfo& m, const ParameterSet& given) {
-  return m.check_relations(resolve_parameters(m.parameters, given, "test"));
-}
-
-}  // namespace
+using spindle::test::param;
+using spindle::test::relations;
 
 TEST_CASE("Built-in models: lif_delta and lif_exp are registered with their schemas",
           "[models][unit]") {
