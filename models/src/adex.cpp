@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "relations.hpp"
 #include "spindle/error.hpp"
 
 namespace spindle::models {
@@ -49,9 +50,7 @@ std::string adex_relations(const AdexParams& p) {
         "V_peak = {} mV lies {} slope factors above V_T = {} mV; at most {} are supported (the "
         "upswing reaches any such V_peak within a fraction of a tick anyway)",
         p.V_peak, (p.V_peak - p.V_T) / p.Delta_T, p.V_T, max_exponent / 2);
-  if (!(p.t_ref <= max_time_ms))
-    return fmt::format("t_ref = {} ms is longer than the longest simulation ({} ms)", p.t_ref,
-                       max_time_ms);
+  if (auto m = refractory_fits(p.t_ref); !m.empty()) return m;
   return {};
 }
 

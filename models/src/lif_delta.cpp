@@ -19,6 +19,7 @@
 
 #include <fmt/format.h>
 
+#include "relations.hpp"
 #include "spindle/error.hpp"
 
 namespace spindle::models {
@@ -38,14 +39,8 @@ LifDeltaParams LifDeltaParams::from(const ParameterValues& v) {
 }
 
 std::string lif_delta_relations(const LifDeltaParams& p) {
-  if (!(p.V_reset < p.V_th))
-    return fmt::format(
-        "V_reset = {} mV must be below V_th = {} mV: a cell reset at or above threshold would "
-        "fire again at once",
-        p.V_reset, p.V_th);
-  if (!(p.t_ref <= max_time_ms))
-    return fmt::format("t_ref = {} ms is longer than the longest simulation ({} ms)", p.t_ref,
-                       max_time_ms);
+  if (auto m = reset_below_threshold(p.V_reset, p.V_th); !m.empty()) return m;
+  if (auto m = refractory_fits(p.t_ref); !m.empty()) return m;
   return {};
 }
 

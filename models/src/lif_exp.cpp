@@ -41,6 +41,7 @@
 
 #include <fmt/format.h>
 
+#include "relations.hpp"
 #include "spindle/error.hpp"
 #include "spindle/models/exp_sum_roots.hpp"
 
@@ -77,16 +78,10 @@ LifExpParams LifExpParams::from(const ParameterValues& v) {
 }
 
 std::string lif_exp_relations(const LifExpParams& p) {
-  if (!(p.V_reset < p.V_th))
-    return fmt::format(
-        "V_reset = {} mV must be below V_th = {} mV: a cell reset at or above threshold would "
-        "fire again at once",
-        p.V_reset, p.V_th);
+  if (auto m = reset_below_threshold(p.V_reset, p.V_th); !m.empty()) return m;
   if (auto m = tau_relation("tau_syn_exc", p.tau_syn_exc, p.tau_m); !m.empty()) return m;
   if (auto m = tau_relation("tau_syn_inh", p.tau_syn_inh, p.tau_m); !m.empty()) return m;
-  if (!(p.t_ref <= max_time_ms))
-    return fmt::format("t_ref = {} ms is longer than the longest simulation ({} ms)", p.t_ref,
-                       max_time_ms);
+  if (auto m = refractory_fits(p.t_ref); !m.empty()) return m;
   return {};
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "relations.hpp"
 #include "spindle/error.hpp"
 
 namespace spindle::models {
@@ -47,14 +48,8 @@ double biexp_normalisation(double tau_rise, double tau_decay) noexcept {
 }
 
 std::string lif_receptors_relations(const LifReceptorsParams& p) {
-  if (!(p.V_reset < p.V_th))
-    return fmt::format(
-        "V_reset = {} mV must be below V_th = {} mV: a cell reset at or above threshold would "
-        "fire again at once",
-        p.V_reset, p.V_th);
-  if (!(p.t_ref <= max_time_ms))
-    return fmt::format("t_ref = {} ms is longer than the longest simulation ({} ms)", p.t_ref,
-                       max_time_ms);
+  if (auto m = reset_below_threshold(p.V_reset, p.V_th); !m.empty()) return m;
+  if (auto m = refractory_fits(p.t_ref); !m.empty()) return m;
   for (std::size_t r = 0; r < LifReceptorsParams::n_receptors; ++r) {
     const double tr = p.tau_rise[r], td = p.tau_decay[r];
     // Relative difference below 1e-6: the normalisation tr td / (td - tr) (exp - exp) loses
