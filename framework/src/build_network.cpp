@@ -98,16 +98,50 @@ void check_cells(const std::vector<std::size_t>& cells, const BuiltPopulation& p
 
 /// Streams for one synapse set: connectivity, weights and delays, all keyed alike.
 struct Streams {
-  RandomStream conn, weight, delay;
+  RandomStream conn, weight, delay, place;
   Streams(std::uint64_t seed, std::uint64_t key, std::uint64_t sub)
       : conn(seed, key, Purpose::connectivity, sub),
         weight(seed, key, Purpose::weights, sub),
-        delay(seed, key, Purpose::delays, sub) {}
+        delay(seed, key, Purpose::delays, sub),
+        place(seed, key, Purpose::locations, sub) {}
 };
 
+Place encode_dendrite(std::uint16_t branch, double distance_um) {
+  const auto tenths = static_cast<std::uint32_t>(std::lround(distance_um / place_resolution_um));
+  return (static_cast<std::uint32_t>(branch) + 2) << 16 | std::min<std::uint32_t>(tenths, 0xffff);
+}
+
+Place draw_place(const ProjectionPlan& pl, RandomStream& rng) {
+  const auto& pp = pl.placement;
+  using L = LocationSpec::Kind;
+  if (pp.kind != L::region && pp.kind != L::region_distance) return pp.fixed;
+  if (pp.kind == L::region) {
+    const double u = rng.uniform() * pp.cumulative.back();
+    const auto k = static_cast<std::size_t>(
+        std::upper_bound(pp.cumulative.begin(), pp.cumulative.end(), u) - pp.cumulative.begin());
+    const auto& w = pp.windows[std::min(k, pp.windows.size() - 1)];
+    const double before = k == 0 ? 0.0 : pp.cumulative[k - 1];
+    return encode_dendrite(w.branch, std::clamp(w.lo_um + (u - before), w.lo_um, w.hi_um));
+  }
+  const double d = pl.spec->location.distance.dist.sample(rng);
+  std::size_t reach = 0;
+  for (const auto& w : pp.windows)
+    reach += (d >= w.lo_um && d <= w.hi_um) ? 1 : 0;
+  if (reach == 0)
+    throw Error(fmt::format(
+        "projection '{}': a synapse drew distance {} um, which no branch of region '{}' reaches "
+        "(the region spans {}-{} um from the soma); narrow the distance distribution",
+        pl.spec->name.empty() ? pl.spec->source + "->" + pl.spec->target : pl.spec->name, d,
+        pl.spec->location.region, pp.cumulative.front(), pp.cumulative.back()));
+  std::size_t pick = static_cast<std::size_t>(rng.below(reach));
+  for (const auto& w : pp.windows)
+    if (d >= w.lo_um && d <= w.hi_um && pick-- == 0) return encode_dendrite(w.branch, d);
+  throw InternalError("draw_place: no branch picked");
+}
+
 Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std::uint32_t target) {
-  // Weight, then delay: one draw each per synapse, so the streams stay aligned whatever is
-  // kept or filtered later.
+  // Weight, then delay, then place: a fixed number of draws per synapse, so the streams stay
+  // aligned whatever is kept or filtered later.
   const double w = pl.spec->weight.dist.sample(st.weight);
   const double d = pl.spec->delay.dist.sample(st.delay);
   return {source,
@@ -115,7 +149,98 @@ Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std:
           static_cast<float>(w),
           pl.receptor,
           pl.slot,
-          static_cast<std::uint32_t>(std::max<std::int64_t>(1, Time::from_ms(d).ticks()))};
+          static_cast<std::uint32_t>(std::max<std::int64_t>(1, Time::from_ms(d).ticks())),
+          draw_place(pl, st.place)};
+}
+
+/// Checks a projection's location against its target's model and morphology and turns it
+/// into a placement plan.
+PlacementPlan plan_placement(const ProjectionSpec& pj, const BuiltPopulation& tgt,
+                             const std::string& who) {
+  PlacementPlan pp;
+  const auto& loc = pj.location;
+  pp.kind = loc.kind;
+  using L = LocationSpec::Kind;
+  if (loc.kind == L::soma) return pp;
+  if (loc.kind == L::axon_initial_segment) {
+    if (!tgt.model->has_axon_initial_segment)
+      throw Error(
+          fmt::format("{}: location {}: model '{}' of population '{}' has no axon initial "
+                      "segment; it accepts synapses on the soma{}",
+                      who, loc.describe(), tgt.model->name, tgt.info.name,
+                      tgt.morphology ? " and its dendrites" : " only"));
+    pp.fixed = 1;
+    return pp;
+  }
+  if (!tgt.morphology)
+    throw Error(
+        fmt::format("{}: location {}: model '{}' of population '{}' is a point neuron "
+                    "without dendrites; it accepts synapses on the soma only",
+                    who, loc.describe(), tgt.model->name, tgt.info.name));
+  const Morphology& m = *tgt.morphology;
+  auto span = [&](std::size_t b) {
+    const double s0 = m.start_um(b);
+    return std::pair{s0, s0 + m.branches[b].length_um};
+  };
+  if (loc.kind == L::dendrite) {
+    const int b = m.branch_index(loc.branch);
+    if (b < 0) {
+      std::string known;
+      for (const auto& br : m.branches)
+        known += (known.empty() ? "" : ", ") + br.name;
+      throw Error(fmt::format("{}: location {}: model '{}' has no branch '{}'; branches: {}", who,
+                              loc.describe(), tgt.model->name, loc.branch, known));
+    }
+    const auto [lo, hi] = span(static_cast<std::size_t>(b));
+    if (!(loc.distance_um >= lo && loc.distance_um <= hi))
+      throw Error(
+          fmt::format("{}: location {}: branch '{}' spans {}-{} um from the soma; the "
+                      "distance must lie on it",
+                      who, loc.describe(), loc.branch, lo, hi));
+    pp.fixed = encode_dendrite(static_cast<std::uint16_t>(b), loc.distance_um);
+    return pp;
+  }
+  // region, region_distance
+  const auto regions = m.regions();
+  if (std::find(regions.begin(), regions.end(), loc.region) == regions.end()) {
+    std::string known;
+    for (const auto& r : regions)
+      known += (known.empty() ? "" : ", ") + r;
+    throw Error(fmt::format("{}: location {}: model '{}' has no region '{}'; regions: {}", who,
+                            loc.describe(), tgt.model->name, loc.region, known));
+  }
+  double lo_all = 1e300, hi_all = 0;
+  for (std::size_t b = 0; b < m.branches.size(); ++b) {
+    if (m.branches[b].region != loc.region) continue;
+    auto [lo, hi] = span(b);
+    lo_all = std::min(lo_all, lo);
+    hi_all = std::max(hi_all, hi);
+    if (loc.kind == L::region) {
+      lo = std::max(lo, loc.from_um);
+      hi = std::min(hi, loc.to_um);
+      if (!(hi > lo)) continue;
+    }
+    pp.windows.push_back({static_cast<std::uint16_t>(b), lo, hi});
+    pp.cumulative.push_back((pp.cumulative.empty() ? 0.0 : pp.cumulative.back()) + (hi - lo));
+  }
+  if (loc.kind == L::region) {
+    if (!(loc.from_um >= 0 && loc.to_um > loc.from_um && std::isfinite(loc.to_um)))
+      throw Error(fmt::format("{}: location {}: the window needs 0 <= from < to (finite um)", who,
+                              loc.describe()));
+    if (pp.windows.empty())
+      throw Error(
+          fmt::format("{}: location {}: region '{}' spans {}-{} um from the soma; the "
+                      "window does not reach it",
+                      who, loc.describe(), loc.region, lo_all, hi_all));
+  } else {
+    if (loc.distance.unit != Unit::um)
+      throw Error(
+          fmt::format("{}: location {}: distances are in um, but the distribution is "
+                      "given in {}",
+                      who, loc.describe(), unit_symbol(loc.distance.unit)));
+    pp.cumulative = {lo_all, hi_all};  // the region's span, for messages
+  }
+  return pp;
 }
 
 /// `k` indices in [0, n) other than `skip` (if >= 0): repeated draws with multapses, else
@@ -259,6 +384,25 @@ void generate_total(const ProjectionPlan& pl, std::uint64_t seed, std::uint32_t 
 
 }  // namespace
 
+Place encode_place(const Location& where) {
+  switch (where.kind) {
+    case Location::Kind::soma:
+      return soma_place;
+    case Location::Kind::axon_initial_segment:
+      return 1;
+    case Location::Kind::dendrite:
+      return encode_dendrite(where.branch, where.distance_um);
+  }
+  return soma_place;
+}
+
+Location decode_place(Place p) {
+  if (p == soma_place) return {};
+  if (p == 1) return {Location::Kind::axon_initial_segment, 0, 0.0f};
+  return {Location::Kind::dendrite, static_cast<std::uint16_t>((p >> 16) - 2),
+          static_cast<float>((p & 0xffff) * place_resolution_um)};
+}
+
 std::size_t population_of(const std::vector<BuiltPopulation>& pops, std::uint32_t gid) {
   const auto it =
       std::upper_bound(pops.begin(), pops.end(), gid,
@@ -291,6 +435,10 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
     if (model->check_relations) {
       if (auto msg = model->check_relations(bp.parameters); !msg.empty())
         throw Error(fmt::format("{}: {}", ctx, msg));
+    }
+    if (model->morphology) {
+      bp.morphology = model->morphology(bp.parameters);
+      bp.morphology->check(ctx);
     }
     for (const auto& [param, value] : ps.varied) {
       const int pi = model->parameter_index(param);
@@ -525,7 +673,8 @@ BuiltNetwork validate_network(const NetworkSpec& spec, const ModelRegistry& mode
                               tgt.layout->extent_um[k], "xyz"[k]));
         break;
     }
-    ProjectionPlan plan{&pj, i, &src, &tgt, static_cast<std::uint16_t>(r), same, 0, nullptr, {}};
+    ProjectionPlan plan{&pj,  i, &src,    &tgt, static_cast<std::uint16_t>(r),
+                        same, 0, nullptr, {},   plan_placement(pj, tgt, who)};
     if (pj.synapse != "static") {
       try {
         plan.synapse = &models.synapse_model(pj.synapse);

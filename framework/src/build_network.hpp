@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,14 @@ namespace spindle::detail {
 /// The longest delay [ms]: transient edges keep delays as 32-bit ticks (20 bytes an edge).
 inline constexpr double max_delay_ms = 4294.967295;
 
+/// A Location packed in 32 bits: 0 the soma, 1 the axon initial segment, else
+/// (branch + 2) << 16 | distance in units of 0.1 um (at most 6553.5 um).
+using Place = std::uint32_t;
+inline constexpr Place soma_place = 0;
+inline constexpr double place_resolution_um = 0.1;
+Place encode_place(const Location& where);
+Location decode_place(Place p);
+
 /// One generated synapse before it is frozen into a partition.
 struct Edge {
   std::uint32_t source;
@@ -25,8 +34,9 @@ struct Edge {
   std::uint16_t receptor;
   std::uint16_t slot;   ///< 0: static synapse; else 1 + index of its plastic projection
   std::uint32_t delay;  ///< ticks, >= 1
+  Place place;          ///< where it lands on the target cell
 };
-static_assert(sizeof(Edge) == 20, "the build's transient memory assumes 20-byte edges");
+static_assert(sizeof(Edge) == 24, "the build's transient memory assumes 24-byte edges");
 
 struct BuiltPopulation {
   PopulationInfo info;
@@ -34,7 +44,21 @@ struct BuiltPopulation {
   ParameterValues parameters;
   bool recorded = true;
   const Layout* layout = nullptr;
-  std::vector<Position> positions;  ///< empty without a layout
+  std::vector<Position> positions;       ///< empty without a layout
+  std::optional<Morphology> morphology;  ///< the model's tree; none for a point neuron
+};
+
+/// How one projection draws the place of each synapse: one place, or a branch picked among
+/// `windows` (path-distance intervals, one per branch) and a distance inside it.
+struct PlacementPlan {
+  LocationSpec::Kind kind = LocationSpec::Kind::soma;
+  Place fixed = soma_place;
+  struct Window {
+    std::uint16_t branch;
+    double lo_um, hi_um;
+  };
+  std::vector<Window> windows;
+  std::vector<double> cumulative;  ///< region: cumulative window lengths, for the branch draw
 };
 
 /// A validated projection, ready to generate synapses.
@@ -48,6 +72,7 @@ struct ProjectionPlan {
   std::uint16_t slot = 0;  ///< 0 for static synapses
   const SynapseModelInfo* synapse = nullptr;
   ParameterValues synapse_parameters;
+  PlacementPlan placement;
 };
 
 /// A validated network: populations with global ids and positions, projections ready to

@@ -17,7 +17,7 @@ BoostCellGraph make_graph(const Simulation& sim) {
   props.reserve(synapses.size());
   for (const auto& s : synapses) {
     ends.emplace_back(s.source, s.target);
-    props.push_back({s.weight, s.delay.to_ms(), s.receptor});
+    props.push_back({s.weight, s.delay.to_ms(), s.receptor, s.location});
   }
   BoostCellGraph g(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(), props.begin(),
                    sim.num_cells());
@@ -33,7 +33,7 @@ SynapseInfo info_of(const BoostCellGraph& g, BoostCellGraph::edge_descriptor e) 
   const auto& p = g[e];
   return {static_cast<std::uint32_t>(boost::source(e, g)),
           static_cast<std::uint32_t>(boost::target(e, g)), p.weight, Time::from_ms(p.delay_ms),
-          p.receptor};
+          p.receptor, p.location};
 }
 }  // namespace
 

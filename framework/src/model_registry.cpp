@@ -22,6 +22,13 @@ void CellGroup::set_parameter(std::size_t, std::size_t, double) {
   throw InternalError("set_parameter called on a model without per-cell parameters");
 }
 
+Time CellGroup::receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
+                           Location where) {
+  if (where.kind != Location::Kind::soma)
+    throw InternalError("receive_at with a location off the soma on a model that declares none");
+  return receive(cell, t, weight, receptor);
+}
+
 int CellModelInfo::state_index(const std::string& v) const noexcept {
   for (std::size_t i = 0; i < state.size(); ++i)
     if (state[i].name == v) return static_cast<int>(i);

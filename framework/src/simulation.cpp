@@ -86,10 +86,12 @@ struct DelayGroup {
   std::uint32_t begin;  ///< first synapse
   std::uint32_t end;
   std::uint16_t receptor;
-  std::uint16_t slot;       ///< 0: static weights; else the synapse model's slot
-  std::uint32_t train;      ///< slot > 0: the train index inside the slot's SynapseGroup
-  std::uint32_t first_syn;  ///< slot > 0: index of synapse `begin` inside the SynapseGroup
+  std::uint16_t slot;         ///< 0: static weights; else the synapse model's slot
+  std::uint32_t train;        ///< slot > 0: the train index inside the slot's SynapseGroup
+  std::uint32_t first_syn;    ///< slot > 0: index of synapse `begin` inside the SynapseGroup
+  std::uint32_t place_begin;  ///< no_place: on the soma; else syn_place index of `begin`
 };
+inline constexpr std::uint32_t no_place = 0xffffffff;
 
 /// A plastic synapse onto a cell: told when the cell fires.
 struct PostsynapticHook {
@@ -142,6 +144,7 @@ struct Partition {
   std::vector<DelayGroup> groups;
   std::vector<std::uint32_t> syn_target;  ///< local cell
   std::vector<float> syn_weight;
+  std::vector<detail::Place> syn_place;  ///< synapses off the soma only (see DelayGroup)
   // synapse models: one SynapseGroup per slot (index 0, static, stays empty)
   std::vector<std::unique_ptr<SynapseGroup>> dynamics;
   std::vector<std::uint32_t> post_begin;  ///< local cell -> hooks; empty when none is plastic
@@ -183,6 +186,7 @@ struct Simulation::Impl {
   void run_epoch(Partition& p, Time end, std::uint64_t epoch) const;
   void exchange(Partition& p, std::uint64_t epoch) const;
   void handle_stimulus(Partition& p, const Event& ev) const;
+  void deliver_located(Partition& p, const DelayGroup& grp, Time t) const;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -211,8 +215,9 @@ std::vector<std::uint32_t> balance(const std::vector<double>& in_degree, unsigne
 }
 
 /// Generates the synapses into partition p and freezes them: ordered by (source, delay,
-/// receptor, synapse slot, target, weight), cut into delay groups. The weight closes the order
-/// so that it is total: equal keys are identical synapses, and the summation order is fixed.
+/// receptor, synapse slot, on the soma or not, target, weight, place), cut into delay groups.
+/// The weight and place close the order so that it is total: equal keys are identical
+/// synapses, and the summation order is fixed.
 /// A counting sort by source (a 4-byte permutation) keeps the transient memory low; each
 /// source's few synapses are then sorted by the rest of the key.
 void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_t seed,
@@ -236,8 +241,11 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
     if (a.delay != b.delay) return a.delay < b.delay;
     if (a.receptor != b.receptor) return a.receptor < b.receptor;
     if (a.slot != b.slot) return a.slot < b.slot;
+    if ((a.place != 0) != (b.place != 0)) return b.place != 0;
     if (a.target != b.target) return a.target < b.target;
-    return std::bit_cast<std::uint32_t>(a.weight) < std::bit_cast<std::uint32_t>(b.weight);
+    if (a.weight != b.weight)
+      return std::bit_cast<std::uint32_t>(a.weight) < std::bit_cast<std::uint32_t>(b.weight);
+    return a.place < b.place;
   };
   std::vector<std::uint32_t> trains(net.num_slots, 0);
   std::vector<std::vector<double>> initial(net.num_slots);
@@ -249,20 +257,23 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
     std::sort(order.begin() + start[src], order.begin() + start[src + 1], rest_of_key);
     for (std::uint32_t i = start[src]; i < start[src + 1];) {
       const auto head = edges[order[i]];
+      const bool located = head.place != detail::soma_place;
       DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()),
                    0,          head.receptor,
                    head.slot,  0,
-                   0};
+                   0,          located ? static_cast<std::uint32_t>(p.syn_place.size()) : no_place};
       if (head.slot > 0) {
         g.train = trains[head.slot]++;
         g.first_syn = static_cast<std::uint32_t>(initial[head.slot].size());
       }
       for (; i < start[src + 1] && edges[order[i]].delay == head.delay &&
-             edges[order[i]].receptor == head.receptor && edges[order[i]].slot == head.slot;
+             edges[order[i]].receptor == head.receptor && edges[order[i]].slot == head.slot &&
+             (edges[order[i]].place != detail::soma_place) == located;
            ++i) {
         const auto& e = edges[order[i]];
         p.syn_target.push_back(e.target - p.first);
         p.syn_weight.push_back(e.weight);
+        if (located) p.syn_place.push_back(e.place);
         if (head.slot > 0) initial[head.slot].push_back(e.weight);
       }
       g.end = static_cast<std::uint32_t>(p.syn_target.size());
@@ -278,10 +289,9 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
   for (const auto& pl : net.plans) {
     if (pl.slot == 0 || initial[pl.slot].empty()) continue;
     p.dynamics[pl.slot] = pl.synapse->make(pl.synapse_parameters);
-    p.dynamics[pl.slot]->init(trains[pl.slot], initial[pl.slot],
-                              pl.tgt->model->receptors[pl.receptor].sign,
-                              fmt::format("projection '{}' (synapse model {})", pl.spec->name,
-                                          pl.synapse->name));
+    p.dynamics[pl.slot]->init(
+        trains[pl.slot], initial[pl.slot], pl.tgt->model->receptors[pl.receptor].sign,
+        fmt::format("projection '{}' (synapse model {})", pl.spec->name, pl.synapse->name));
     any_post = any_post || pl.synapse->needs_postsynaptic_spikes;
   }
   if (any_post) {
@@ -353,7 +363,8 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
       if (model->check_relations)
         if (auto msg = model->check_relations(values); !msg.empty())
           throw Error(fmt::format("{}: {}", ctx, msg));
-      for (const auto& [index, v] : drawn) s.groups[pi]->set_parameter(c, index, v);
+      for (const auto& [index, v] : drawn)
+        s.groups[pi]->set_parameter(c, index, v);
     }
   }
 
@@ -588,7 +599,9 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       switch (ev.kind) {
         case kSpike: {
           const DelayGroup& grp = p.groups[ev.b];
-          if (grp.slot == 0) {
+          if (grp.place_begin != no_place) {
+            deliver_located(p, grp, ev.t);
+          } else if (grp.slot == 0) {
             for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
               const std::uint32_t l = p.syn_target[s];
               set_prediction(p, l,
@@ -647,6 +660,19 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
         p.predictions.update(p.handle[l], {next, l});
       }
     }
+  }
+}
+
+/// Delivery of a group whose synapses land off the soma: each synapse tells its cell where.
+void Simulation::Impl::deliver_located(Partition& p, const DelayGroup& grp, Time t) const {
+  SynapseGroup* dyn = grp.slot == 0 ? nullptr : p.dynamics[grp.slot].get();
+  const double factor = dyn ? dyn->on_presynaptic(grp.train, t) : 0.0;
+  for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+    const std::uint32_t l = p.syn_target[s];
+    const double w = dyn ? dyn->transmit(grp.first_syn + (s - grp.begin), t, factor)
+                         : static_cast<double>(p.syn_weight[s]);
+    const Location where = detail::decode_place(p.syn_place[grp.place_begin + (s - grp.begin)]);
+    set_prediction(p, l, p.group[l]->receive_at(p.index[l], t, w, grp.receptor, where));
   }
 }
 
@@ -735,8 +761,12 @@ std::vector<SynapseInfo> Simulation::synapses() const {
           const float w = grp.slot == 0 ? p.syn_weight[i]
                                         : static_cast<float>(p.dynamics[grp.slot]->weight(
                                               grp.first_syn + (i - grp.begin)));
-          all.push_back(
-              {src, p.first + p.syn_target[i], w, Time::from_ticks(grp.delay), grp.receptor});
+          const Location where =
+              grp.place_begin == no_place
+                  ? Location{}
+                  : detail::decode_place(p.syn_place[grp.place_begin + (i - grp.begin)]);
+          all.push_back({src, p.first + p.syn_target[i], w, Time::from_ticks(grp.delay),
+                         grp.receptor, where});
         }
       }
     }
@@ -746,7 +776,8 @@ std::vector<SynapseInfo> Simulation::synapses() const {
     if (a.target != b.target) return a.target < b.target;
     if (a.delay != b.delay) return a.delay < b.delay;
     if (a.receptor != b.receptor) return a.receptor < b.receptor;
-    return a.weight < b.weight;
+    if (a.weight != b.weight) return a.weight < b.weight;
+    return detail::encode_place(a.location) < detail::encode_place(b.location);
   });
   return all;
 }

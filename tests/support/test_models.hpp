@@ -16,6 +16,7 @@ struct Received {
   double weight;
   std::size_t receptor;
   std::size_t cell;
+  Location where{};  ///< soma unless the synapse's projection placed it elsewhere
 };
 
 /// Shared log of what listener cells received (in the order the kernel delivered it).
@@ -38,6 +39,11 @@ class ListenerGroup final : public CellGroup {
     if (t < last_[cell]) throw InternalError("listener: input out of order");
     last_[cell] = t;
     log_->per_cell[cell].push_back({t, w, r, cell});
+    return keep_prediction;
+  }
+  Time receive_at(std::size_t cell, Time t, double w, std::size_t r, Location where) override {
+    receive(cell, t, w, r);
+    log_->per_cell[cell].back().where = where;
     return keep_prediction;
   }
   Time set_current(std::size_t cell, Time t, double i) override {
@@ -96,6 +102,21 @@ inline CellModelInfo listener_model(std::shared_ptr<ListenerLog> log) {
   return m;
 }
 
+/// The listener with a small dendritic tree and an axon initial segment:
+/// trunk 0-200 um (apical) -> tuft_a 200-300 um, tuft_b 200-250 um (tuft); basal 0-100 um.
+inline CellModelInfo dendritic_listener_model(std::shared_ptr<ListenerLog> log) {
+  CellModelInfo m = listener_model(std::move(log));
+  m.name = "dendritic_listener";
+  m.has_axon_initial_segment = true;
+  m.morphology = [](const ParameterValues&) {
+    return Morphology{{{"trunk", -1, 200.0, 2.0, "apical"},
+                       {"tuft_a", 0, 100.0, 1.0, "tuft"},
+                       {"tuft_b", 0, 50.0, 1.0, "tuft"},
+                       {"basal", -1, 100.0, 1.0, "basal"}}};
+  };
+  return m;
+}
+
 inline CellModelInfo parrot_model() {
   CellModelInfo m;
   m.name = "parrot";
@@ -108,8 +129,9 @@ inline CellModelInfo parrot_model() {
 
 inline ModelRegistry test_registry(std::shared_ptr<ListenerLog> log) {
   ModelRegistry r;
-  r.add_cell_model(listener_model(std::move(log)));
+  r.add_cell_model(listener_model(log));
   r.add_cell_model(parrot_model());
+  r.add_cell_model(dendritic_listener_model(log));
   return r;
 }
 

@@ -16,6 +16,7 @@
 #include <limits>
 #include <string>
 
+#include "spindle/location.hpp"
 #include "spindle/time.hpp"
 #include "spindle/units.hpp"
 
@@ -64,6 +65,12 @@ class CellGroup {
   /// than the cell's last event. Returns a lower bound (>= t) of the next threshold crossing,
   /// Time::never(), or keep_prediction.
   virtual Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) = 0;
+
+  /// receive() for a synapse of a projection that names a location other than the soma. The
+  /// kernel calls it only for models that declare a morphology (or an axon initial segment),
+  /// and only with locations checked against it. The default forwards the soma to receive().
+  virtual Time receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
+                          Location where);
 
   /// Sets the injected current to `current` [pA] from time t on (DC and step stimuli).
   /// Returns as receive() does.

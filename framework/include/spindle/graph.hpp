@@ -23,6 +23,7 @@ struct SynapseEdge {
   float weight = 0.0f;  ///< in the receptor's unit
   double delay_ms = 0.0;
   std::uint16_t receptor = 0;
+  Location location;  ///< where it lands on the target
 };
 
 using BoostCellGraph =

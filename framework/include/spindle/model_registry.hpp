@@ -27,6 +27,11 @@ struct CellModelInfo {
   std::function<std::string(const ParameterValues&)> check_relations;
   /// Makes the group for `n` cells from validated parameters.
   std::function<std::unique_ptr<CellGroup>(const ParameterValues&, std::size_t n)> make;
+  /// The dendritic tree, from the population's parameters; empty for a point neuron, which
+  /// accepts synapses on the soma only.
+  std::function<Morphology(const ParameterValues&)> morphology;
+  /// Whether synapses may target the axon initial segment (receive_at with that kind).
+  bool has_axon_initial_segment = false;
   std::string origin = "built-in";  ///< "built-in" or the plugin file it came from
 
   /// Index of a receptor / state variable by name, or -1.

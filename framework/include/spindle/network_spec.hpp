@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spindle/distribution.hpp"
+#include "spindle/location.hpp"
 #include "spindle/parameters.hpp"
 #include "spindle/units.hpp"
 
@@ -135,6 +136,13 @@ struct ProjectionSpec {
   ValueSpec delay;                 ///< ms; every drawn delay must be > 0
   std::string synapse = "static";  ///< synapse model (short-term plasticity, STDP, ...)
   ParameterSet synapse_parameters;
+  LocationSpec location;  ///< where the synapses land on the target cells (default: soma)
+
+  /// Places the synapses (locate::soma(), locate::dendrite(...), locate::region(...), ...).
+  ProjectionSpec& at(LocationSpec where) {
+    location = std::move(where);
+    return *this;
+  }
 
   /// Uses synapse model `model` with these parameters instead of a fixed weight.
   ProjectionSpec& with_synapse(std::string model, ParameterSet params = {}) {

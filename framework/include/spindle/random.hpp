@@ -18,6 +18,7 @@ enum class Purpose : std::uint64_t {
   stimulus = 5,
   parameters = 6,
   positions = 7,
+  locations = 8,
   user = 100,
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "spindle/location.hpp"
 #include "spindle/model_registry.hpp"
 #include "spindle/network_spec.hpp"
 #include "spindle/time.hpp"
@@ -53,6 +54,7 @@ struct SynapseInfo {
   float weight = 0.0f;         ///< in the receptor's unit
   Time delay;                  ///< whole ticks
   std::uint16_t receptor = 0;  ///< index into the target model's receptors
+  Location location;           ///< where it lands (distance to 0.1 um)
 };
 
 struct RunStatistics {

@@ -40,7 +40,7 @@ TEST_CASE("Build: population mistakes", "[build][unit]") {
   auto net = valid();
   net.populations[0].model = "lif_nope";
   expect_error(net, "population 'src'",
-               "unknown cell model 'lif_nope'; known cell models: listener, parrot");
+               "unknown cell model 'lif_nope'; known cell models: dendritic_listener, listener, parrot");
   net = valid();
   net.populations[1].size = 0;
   expect_error(net, "population 'dst'", "size must be >= 1");
