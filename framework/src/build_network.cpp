@@ -150,7 +150,7 @@ Edge make_edge(const ProjectionPlan& pl, Streams& st, std::uint32_t source, std:
           pl.receptor,
           pl.slot,
           static_cast<std::uint32_t>(std::max<std::int64_t>(1, Time::from_ms(d).ticks())),
-          draw_place(pl, st.place)};
+          pl.placement.kind == LocationSpec::Kind::soma ? soma_place : draw_place(pl, st.place)};
 }
 
 /// Checks a projection's location against its target's model and morphology and turns it

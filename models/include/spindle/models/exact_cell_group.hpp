@@ -60,6 +60,17 @@ class ExactCellGroup : public CellGroup {
       next = pred_[cell];  // an earlier bound the kernel still held
       return false;
     } else {
+      if (!(f & exact_flag)) {
+        // A model with a cheap bound tries it from t first: far from threshold, a later bound
+        // is enough, and the exact search waits until the crossing is near.
+        if constexpr (requires(const Model& m) { m.bound_at(cell, t); }) {
+          const Time b = model().bound_at(cell, t);
+          if (b >= t + refine_margin) {
+            pred_[cell] = next = b;
+            return false;
+          }
+        }
+      }
       const Time x = (f & exact_flag) ? pred_[cell] : model().next_crossing(cell);
       if (x > t) {
         flags_[cell] = exact_flag;
@@ -83,6 +94,8 @@ class ExactCellGroup : public CellGroup {
  protected:
   static constexpr std::uint8_t exact_flag = 1;    ///< pred_ is the exact next crossing
   static constexpr std::uint8_t pending_flag = 2;  ///< a spike at pred_ awaits the kernel's check
+  /// A refined bound at least this far ahead replaces the exact search (see check()).
+  static constexpr Time refine_margin = Time::from_ticks(100'000);
 
   /// Handles a crossing of the free trajectory inside (t_, t], found before an input at t is
   /// applied: such a crossing comes first, so the cell is reset at t and the spike is left

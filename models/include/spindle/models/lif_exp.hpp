@@ -92,6 +92,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   void propagate(State& s, double v_inf, Time to) const noexcept;
   Time next_crossing(std::size_t c) const;
   Time cheap_bound(std::size_t c) const noexcept;
+  /// Lower bound of the next crossing, from the trajectory's state at `from` >= t_[c].
+  Time bound_at(std::size_t c, Time from) const noexcept;
   void fire(std::size_t c, Time t);
   /// The potential the cell relaxes to without synaptic input [mV].
   double v_inf(std::size_t c) const noexcept {
@@ -102,6 +104,9 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   Time t_ref_;    ///< refractory period in ticks
   double d_exc_;  ///< 1/tau_m - 1/tau_syn_exc [1/ms]
   double d_inh_;  ///< 1/tau_m - 1/tau_syn_inh [1/ms]
+  /// tau_m / tau_syn_x when that is a whole number 1..8 (then exp(-dt/tau_syn_x) is a power of
+  /// exp(-dt/tau_m), one exp call instead of two), else 0.
+  int pow_exc_ = 0, pow_inh_ = 0;
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
   std::vector<double> V_;   ///< [mV] at t_ (V_reset while refractory)
