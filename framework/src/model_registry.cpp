@@ -22,6 +22,13 @@ void CellGroup::set_parameter(std::size_t, std::size_t, double) {
   throw InternalError("set_parameter called on a model without per-cell parameters");
 }
 
+void CellGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
+                              std::size_t n, std::uint32_t index_offset, const float* weights,
+                              double weight, Time* out) {
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = receive(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor);
+}
+
 Time CellGroup::receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
                            Location where) {
   if (where.kind != Location::Kind::soma)

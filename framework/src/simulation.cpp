@@ -80,9 +80,11 @@ using PredictionQueue =
     boost::heap::d_ary_heap<Prediction, boost::heap::arity<8>, boost::heap::mutable_<true>,
                             boost::heap::compare<PredictionLater>>;
 
-/// Synapses of one source cell with one delay and receptor, inside one partition.
+/// Synapses of one source cell with one delay and receptor onto one population, inside one
+/// partition. Groups of a source with the same delay follow each other and are delivered
+/// together, from one queue entry (see `continues`).
 struct DelayGroup {
-  std::int64_t delay;   ///< ticks
+  std::uint32_t delay;  ///< ticks
   std::uint32_t begin;  ///< first synapse
   std::uint32_t end;
   std::uint16_t receptor;
@@ -90,6 +92,16 @@ struct DelayGroup {
   std::uint32_t train;        ///< slot > 0: the train index inside the slot's SynapseGroup
   std::uint32_t first_syn;    ///< slot > 0: index of synapse `begin` inside the SynapseGroup
   std::uint32_t place_begin;  ///< no_place: on the soma; else syn_place index of `begin`
+  std::uint16_t target_pop;   ///< population of every target (index into Partition::targets)
+  std::uint16_t continues;    ///< 1: same source and delay as the group before it
+};
+static_assert(sizeof(DelayGroup) == 32, "delay groups are 32 bytes");
+
+/// The cells of one population inside a partition: local cell l is cell l + offset of group
+/// (unsigned arithmetic, so the offset may wrap).
+struct TargetRun {
+  CellGroup* group = nullptr;
+  std::uint32_t offset = 0;
 };
 inline constexpr std::uint32_t no_place = 0xffffffff;
 
@@ -137,6 +149,9 @@ struct Partition {
   // cell -> model
   std::vector<CellGroup*> group;
   std::vector<std::uint32_t> index;  ///< index inside its CellGroup
+  std::vector<std::uint16_t> pop;    ///< population index
+  std::vector<TargetRun> targets;    ///< per population
+  std::vector<Time> answers;         ///< receive_batch() output, sized to the largest group
   std::vector<char> recorded;
   std::vector<double> injected;  ///< sum of DC/step currents [pA]
   // connectivity into this partition: source gid -> delay groups -> synapses
@@ -186,6 +201,7 @@ struct Simulation::Impl {
   void run_epoch(Partition& p, Time end, std::uint64_t epoch) const;
   void exchange(Partition& p, std::uint64_t epoch) const;
   void handle_stimulus(Partition& p, const Event& ev) const;
+  void deliver(Partition& p, const DelayGroup& grp, Time t) const;
   void deliver_located(Partition& p, const DelayGroup& grp, Time t) const;
 };
 
@@ -258,17 +274,22 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
     for (std::uint32_t i = start[src]; i < start[src + 1];) {
       const auto head = edges[order[i]];
       const bool located = head.place != detail::soma_place;
+      const std::uint16_t head_pop = p.pop[head.target - p.first];
+      const bool same_delay =
+          p.groups.size() > p.source_begin[src] && p.groups.back().delay == head.delay;
       DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()),
                    0,          head.receptor,
                    head.slot,  0,
-                   0,          located ? static_cast<std::uint32_t>(p.syn_place.size()) : no_place};
+                   0,          located ? static_cast<std::uint32_t>(p.syn_place.size()) : no_place,
+                   head_pop,   static_cast<std::uint16_t>(same_delay ? 1 : 0)};
       if (head.slot > 0) {
         g.train = trains[head.slot]++;
         g.first_syn = static_cast<std::uint32_t>(initial[head.slot].size());
       }
       for (; i < start[src + 1] && edges[order[i]].delay == head.delay &&
              edges[order[i]].receptor == head.receptor && edges[order[i]].slot == head.slot &&
-             (edges[order[i]].place != detail::soma_place) == located;
+             (edges[order[i]].place != detail::soma_place) == located &&
+             p.pop[edges[order[i]].target - p.first] == head_pop;
            ++i) {
         const auto& e = edges[order[i]];
         p.syn_target.push_back(e.target - p.first);
@@ -277,6 +298,7 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
         if (head.slot > 0) initial[head.slot].push_back(e.weight);
       }
       g.end = static_cast<std::uint32_t>(p.syn_target.size());
+      if (p.answers.size() < g.end - g.begin) p.answers.resize(g.end - g.begin);
       p.groups.push_back(g);
     }
   }
@@ -329,6 +351,9 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
   s.executor = std::make_unique<detail::Executor>(options.threads);
 
   const detail::BuiltNetwork net = detail::validate_network(spec, models, options.seed);
+  if (net.populations.size() > 0xffff)
+    throw Error(fmt::format("the network has {} populations; at most 65535 are allowed",
+                            net.populations.size()));
   s.num_cells = net.num_cells;
   s.probe_specs = spec.probes;
   for (const auto& bp : net.populations) {
@@ -399,11 +424,16 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     p.injected.assign(n, 0.0);
     p.handle.resize(n);
     p.in_queue.assign(n, 0);
+    p.pop.resize(n);
+    p.targets.resize(s.populations.size());
+    for (std::size_t pop = 0; pop < s.populations.size(); ++pop)
+      p.targets[pop] = {s.groups[pop].get(), p.first - s.populations[pop].first};
     for (std::uint32_t l = 0; l < n; ++l) {
       const auto pop = detail::population_of(net.populations, p.first + l);
       p.group[l] = s.groups[pop].get();
       p.index[l] = p.first + l - s.populations[pop].first;
       p.recorded[l] = net.populations[pop].recorded ? 1 : 0;
+      p.pop[l] = static_cast<std::uint16_t>(pop);
     }
   }
   s.executor->for_each(k, [&](std::size_t pi) {
@@ -598,25 +628,11 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       p.input.pop();
       switch (ev.kind) {
         case kSpike: {
-          const DelayGroup& grp = p.groups[ev.b];
-          if (grp.place_begin != no_place) {
-            deliver_located(p, grp, ev.t);
-          } else if (grp.slot == 0) {
-            for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
-              const std::uint32_t l = p.syn_target[s];
-              set_prediction(p, l,
-                             p.group[l]->receive(p.index[l], ev.t, p.syn_weight[s], grp.receptor));
-            }
-          } else {
-            SynapseGroup& dyn = *p.dynamics[grp.slot];
-            const double factor = dyn.on_presynaptic(grp.train, ev.t);
-            for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
-              const std::uint32_t l = p.syn_target[s];
-              const double w = dyn.transmit(grp.first_syn + (s - grp.begin), ev.t, factor);
-              set_prediction(p, l, p.group[l]->receive(p.index[l], ev.t, w, grp.receptor));
-            }
-          }
-          p.stats.synaptic_events += grp.end - grp.begin;
+          // The entry's group and the groups of the same source and delay after it.
+          std::uint32_t g = ev.b;
+          do {
+            deliver(p, p.groups[g], ev.t);
+          } while (++g < p.groups.size() && p.groups[g].continues);
           break;
         }
         case kStimulus:
@@ -663,6 +679,30 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
   }
 }
 
+/// Delivery of one group: static synapses on the soma go to their population in one batch.
+void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) const {
+  p.stats.synaptic_events += grp.end - grp.begin;
+  if (grp.place_begin != no_place) {
+    deliver_located(p, grp, t);
+  } else if (grp.slot == 0) {
+    const TargetRun& run = p.targets[grp.target_pop];
+    const std::uint32_t n = grp.end - grp.begin;
+    const std::uint32_t* cells = p.syn_target.data() + grp.begin;
+    run.group->receive_batch(t, grp.receptor, cells, n, run.offset, p.syn_weight.data() + grp.begin,
+                             0.0, p.answers.data());
+    for (std::uint32_t i = 0; i < n; ++i)
+      set_prediction(p, cells[i], p.answers[i]);
+  } else {
+    SynapseGroup& dyn = *p.dynamics[grp.slot];
+    const double factor = dyn.on_presynaptic(grp.train, t);
+    for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+      const std::uint32_t l = p.syn_target[s];
+      const double w = dyn.transmit(grp.first_syn + (s - grp.begin), t, factor);
+      set_prediction(p, l, p.group[l]->receive(p.index[l], t, w, grp.receptor));
+    }
+  }
+}
+
 /// Delivery of a group whose synapses land off the soma: each synapse tells its cell where.
 void Simulation::Impl::deliver_located(Partition& p, const DelayGroup& grp, Time t) const {
   SynapseGroup* dyn = grp.slot == 0 ? nullptr : p.dynamics[grp.slot].get();
@@ -682,7 +722,8 @@ void Simulation::Impl::exchange(Partition& p, std::uint64_t epoch) const {
     for (const Spike& sp : q.outbox[(epoch - 1) % 2]) {
       const std::uint32_t g0 = p.source_begin[sp.cell], g1 = p.source_begin[sp.cell + 1];
       for (std::uint32_t g = g0; g < g1; ++g)
-        p.input.push({sp.time + Time::from_ticks(p.groups[g].delay), kSpike, sp.cell, g});
+        if (!p.groups[g].continues)
+          p.input.push({sp.time + Time::from_ticks(p.groups[g].delay), kSpike, sp.cell, g});
     }
   }
 }

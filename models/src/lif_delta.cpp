@@ -4,9 +4,14 @@
 // V relaxes exponentially to V_inf = E_L + R (I_e + I_stim), so the next threshold crossing is
 // closed-form: from V0 < V_th, with V_inf > V_th,
 //   t* = tau_m ln((V_inf - V0) / (V_inf - V_th)) = tau_m log1p((V_th - V0) / (V_inf - V_th)),
-// and never if V_inf <= V_th. Every answer to the kernel is therefore exact, except after an
-// inhibitory input: that can only lower V at all later times (V' - V = w exp(-(s - t)/tau_m) < 0),
-// so the old prediction stays a valid lower bound and the model answers keep_prediction.
+// and never if V_inf <= V_th. After an excitatory input the model answers a cheap lower bound
+// instead, V(t + s) <= V + (V_inf - V) s / tau_m, and computes the exact crossing only when the
+// kernel reaches that bound (most bounds are overtaken by the next input). After an inhibitory
+// input V is lower at all later times (V' - V = w exp(-(s - t)/tau_m) < 0), so the old
+// prediction stays a valid lower bound and the model answers keep_prediction.
+//
+// State: V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid (see
+// rebase_period_), so that all inputs of one presynaptic spike share one exp (receive_batch).
 //
 // Flags per cell: `exact` (pred_ is the crossing itself, not only a bound, for the trajectory
 // since the last input) and `pending` (a crossing inside the current tick was found while an
@@ -80,7 +85,9 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
       p_(p),
       R_(p.tau_m / p.C_m),
       t_ref_(Time::from_ms(p.t_ref)),
-      V_(n, p.E_L),
+      rebase_period_(Time::from_ms(16.0 * p.tau_m)),
+      w_(n, -R_ * p.I_e),
+      b_(n, Time::zero()),
       E_L_(n, p.E_L),
       V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
@@ -95,8 +102,10 @@ void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double va
                     V_th = static_cast<std::size_t>(info.parameter_index("V_th")),
                     V_reset = static_cast<std::size_t>(info.parameter_index("V_reset")),
                     I_e = static_cast<std::size_t>(info.parameter_index("I_e"));
+  // Before the run (b_ = 0): keep V, or let a cell starting at rest follow its new E_L.
+  const double V = value_at(cell, Time::zero());
+  const bool at_rest = V == E_L_[cell];
   if (param == E_L) {
-    if (t_[cell] == Time::zero() && V_[cell] == E_L_[cell]) V_[cell] = value;  // rest start
     E_L_[cell] = value;
   } else if (param == V_th) {
     V_th_[cell] = value;
@@ -107,36 +116,57 @@ void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double va
   } else {
     throw InternalError("lif_delta: parameter index " + std::to_string(param) + " is not per-cell");
   }
+  w_[cell] = (at_rest ? E_L_[cell] : V) - v_inf(cell);
 }
 
 void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
   SPINDLE_ASSERT(cell < size() && var == V_m);
   (void)var;
-  V_[cell] = value;
+  w_[cell] = value - v_inf(cell);
+  b_[cell] = Time::zero();
+}
+
+// Grid base of t: the largest multiple of the rebase period not after t.
+Time LifDeltaGroup::grid_base(Time t) const noexcept {
+  return Time::from_ticks(t.ticks() - t.ticks() % rebase_period_.ticks());
+}
+
+// Moves cell c's base to b (a change of representation only: V is unchanged).
+void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
+  w_[c] *= std::exp(-(b - b_[c]).to_ms() / p_.tau_m);
+  b_[c] = b;
 }
 
 // V at t >= t_, on the stored state (refractoriness included).
 double LifDeltaGroup::value_at(std::size_t c, Time t) const noexcept {
-  // While refractory V_ holds V_reset; the free trajectory starts at the later of t_, ref_end_.
-  if (t <= ref_end_[c] || t == t_[c]) return V_[c];
-  const Time origin = std::max(t_[c], ref_end_[c]);
+  if (t < ref_end_[c]) return V_reset_[c];
   const double vi = v_inf(c);
-  return vi + (V_[c] - vi) * std::exp(-(t - origin).to_ms() / p_.tau_m);
+  return t == b_[c] ? vi + w_[c] : vi + w_[c] * std::exp(-(t - b_[c]).to_ms() / p_.tau_m);
 }
 
 void LifDeltaGroup::advance(std::size_t c, Time t) {
   SPINDLE_ASSERT(t >= t_[c]);
-  V_[c] = value_at(c, t);
+  if (t >= ref_end_[c]) {
+    w_[c] = value_at(c, t) - v_inf(c);
+    b_[c] = t;
+  }
   t_[c] = t;
+}
+
+void LifDeltaGroup::on_current_change(std::size_t c, double old_current) noexcept {
+  // After advance() w_ is V - V_inf at b_ (factor 1), also while refractory (V_reset at the
+  // refractory end), so the jump of V_inf moves w_ by the opposite amount.
+  w_[c] -= R_ * (I_stim_[c] - old_current);
 }
 
 // Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
 // end, or never.
 Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
   const Time origin = std::max(t_[c], ref_end_[c]);
-  const double v0 = V_[c];  // V at origin: V_reset while refractory, else the stored value
-  if (v0 >= V_th_[c]) return origin;
   const double vi = v_inf(c);
+  if (vi <= V_th_[c] && w_[c] <= 0.0) return Time::never();  // V stays below V_inf <= V_th
+  const double v0 = value_at(c, origin);
+  if (v0 >= V_th_[c]) return origin;
   if (!(vi > V_th_[c])) return Time::never();
   const double dt = p_.tau_m * std::log1p((V_th_[c] - v0) / (vi - V_th_[c]));
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
@@ -144,19 +174,39 @@ Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
 }
 
 void LifDeltaGroup::fire(std::size_t c, Time t) {
-  V_[c] = V_reset_[c];
   t_[c] = t;
   ref_end_[c] = t + t_ref_;
+  b_[c] = ref_end_[c];
+  w_[c] = V_reset_[c] - v_inf(c);
 }
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
+  const Time base = grid_base(t);
+  return receive_scaled(cell, t, weight, receptor, base, std::exp((t - base).to_ms() / p_.tau_m));
+}
+
+void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
+                                  std::size_t n, std::uint32_t index_offset, const float* weights,
+                                  double weight, Time* out) {
+  const Time base = grid_base(t);
+  const double grow = std::exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,
+                            base, grow);
+}
+
+Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t, double weight, std::size_t receptor,
+                                   Time base, double grow) {
   SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
   SPINDLE_ASSERT(receptor == exc ? weight >= 0.0 : weight <= 0.0);
   const bool pending = settle(cell, t);
   if (t < ref_end_[cell]) return pending ? t : keep_prediction;  // refractory: discarded
-  advance(cell, t);
-  V_[cell] += weight;
-  if (V_[cell] >= V_th_[cell]) {
+  rebase(cell, base);
+  w_[cell] += weight * grow;
+  t_[cell] = t;
+  const double vi = v_inf(cell);
+  const double v = vi + w_[cell] / grow;
+  if (v >= V_th_[cell]) {
     // Fires at t, after the other inputs of this tick (the check at t sums them all).
     flags_[cell] = (flags_[cell] & pending_flag) | exact_flag;
     pred_[cell] = t;
@@ -168,8 +218,19 @@ Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t
     flags_[cell] = 0;
     return keep_prediction;
   }
-  flags_[cell] = exact_flag;
-  pred_[cell] = next_crossing(cell);
+  if (!(vi > V_th_[cell])) {  // V relaxes from below V_th towards V_inf <= V_th
+    flags_[cell] = exact_flag;
+    pred_[cell] = Time::never();
+    return pred_[cell];
+  }
+  // Cheap lower bound: V(t + s) <= v + (V_inf - v) s / tau_m, since 1 - exp(-x) <= x; the
+  // exact crossing is computed only if the kernel reaches this bound.
+  flags_[cell] = 0;
+  const double s = p_.tau_m * (V_th_[cell] - v) / (vi - v) * (1.0 - 1e-9);
+  pred_[cell] = s < max_time_ms - t.to_ms()
+                    ? t + Time::from_ticks(static_cast<std::int64_t>(
+                              std::floor(s * static_cast<double>(Time::ticks_per_ms))))
+                    : Time::never();
   return pred_[cell];
 }
 

@@ -66,6 +66,15 @@ class CellGroup {
   /// Time::never(), or keep_prediction.
   virtual Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) = 0;
 
+  /// The inputs of one presynaptic spike to several cells of this group, all at time t on one
+  /// receptor: cell cells[i] + index_offset gets weights[i] (or `weight` when weights is null),
+  /// in that order, and out[i] receives what receive() would have returned. The default calls
+  /// receive(); a model overrides it to share per-time work (one exp for all cells) and to save
+  /// a virtual call per synapse.
+  virtual void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
+                             std::size_t n, std::uint32_t index_offset, const float* weights,
+                             double weight, Time* out);
+
   /// receive() for a synapse of a projection that names a location other than the soma. The
   /// kernel calls it only for models that declare a morphology (or an axon initial segment),
   /// and only with locations checked against it. The default forwards the soma to receive().

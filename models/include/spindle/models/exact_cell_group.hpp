@@ -43,11 +43,24 @@ class ExactCellGroup : public CellGroup {
     SPINDLE_ASSERT(cell < pred_.size() && t >= t_[cell]);
     const bool pending = settle(cell, t);
     model().advance(cell, t);
+    const double old = I_stim_[cell];
     I_stim_[cell] = current;
+    if constexpr (requires(Model & m) { m.on_current_change(cell, old); })
+      model().on_current_change(cell, old);
     if (pending) return t;
     flags_[cell] = exact_flag;
     pred_[cell] = model().next_crossing(cell);
     return pred_[cell];
+  }
+
+  /// One spike's inputs to several cells: the model's receive() called directly (no virtual
+  /// call per synapse).
+  void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
+                     std::uint32_t index_offset, const float* weights, double weight,
+                     Time* out) override {
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = model().Model::receive(cells[i] + index_offset, t, weights ? weights[i] : weight,
+                                      receptor);
   }
 
   bool check(std::size_t cell, Time t, Time& next) override {

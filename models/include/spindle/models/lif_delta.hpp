@@ -67,9 +67,12 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   /// `p` must satisfy the schema ranges and lif_delta_relations().
   LifDeltaGroup(const LifDeltaParams& p, std::size_t n);
 
-  std::size_t size() const noexcept override { return V_.size(); }
+  std::size_t size() const noexcept override { return w_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
+  void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
+                     std::uint32_t index_offset, const float* weights, double weight,
+                     Time* out) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
 
@@ -78,15 +81,29 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
+  void on_current_change(std::size_t c, double old_current) noexcept;
+  Time grid_base(Time t) const noexcept;
+  void rebase(std::size_t c, Time b) noexcept {
+    if (b_[c] != b) rebase_slow(c, b);
+  }
+  void rebase_slow(std::size_t c, Time b) noexcept;
+  Time receive_scaled(std::size_t cell, Time t, double weight, std::size_t receptor, Time base,
+                      double grow);
   Time next_crossing(std::size_t c) const noexcept;
   void fire(std::size_t c, Time t);
 
   LifDeltaParams p_;
   double R_;    ///< tau_m / C_m [mV/pA]
   Time t_ref_;  ///< refractory period in ticks
+  /// Cells keep V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid of this
+  /// period (16 tau_m, so the scale stays below e^16): every input of one spike then shares one
+  /// exp, and w only needs a rebase when a cell's base falls behind the grid.
+  Time rebase_period_;
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
-  std::vector<double> V_;  ///< [mV] at t_ (V_reset while refractory)
+  /// Free trajectory V(t) = V_inf + w_ exp(-(t - b_) / tau_m) for t >= ref_end_ (V_reset before).
+  std::vector<double> w_;  ///< [mV]
+  std::vector<Time> b_;
   // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
   std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
 };
