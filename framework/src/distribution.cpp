@@ -6,7 +6,17 @@
 
 namespace spindle {
 
+namespace {
+double snap(double v, double step) {
+  return step > 0 ? std::round(v / step) * step : v;
+}
+}  // namespace
+
 double Distribution::sample(RandomStream& rng) const {
+  return snap(sample_unrounded(rng), step);
+}
+
+double Distribution::sample_unrounded(RandomStream& rng) const {
   switch (kind) {
     case Kind::constant:
       return a;
@@ -23,6 +33,14 @@ double Distribution::sample(RandomStream& rng) const {
 }
 
 double Distribution::min_value() const noexcept {
+  return snap(min_unrounded(), step);
+}
+
+double Distribution::max_value() const noexcept {
+  return snap(max_unrounded(), step);
+}
+
+double Distribution::min_unrounded() const noexcept {
   switch (kind) {
     case Kind::constant:
       return a;
@@ -34,7 +52,7 @@ double Distribution::min_value() const noexcept {
   return a;
 }
 
-double Distribution::max_value() const noexcept {
+double Distribution::max_unrounded() const noexcept {
   switch (kind) {
     case Kind::constant:
       return a;
@@ -48,6 +66,9 @@ double Distribution::max_value() const noexcept {
 
 std::string Distribution::problem() const {
   if (!std::isfinite(a) || !std::isfinite(b)) return "its numbers must be finite";
+  if (!(step >= 0) || !std::isfinite(step))
+    return fmt::format(
+        "the rounding step must be finite, >= 0 and in the unit of the values, got {}", step);
   switch (kind) {
     case Kind::constant:
       return {};
@@ -68,6 +89,11 @@ std::string Distribution::problem() const {
 }
 
 std::string Distribution::describe() const {
+  const std::string base = describe_unrounded();
+  return step > 0 ? fmt::format("{} rounded to multiples of {}", base, step) : base;
+}
+
+std::string Distribution::describe_unrounded() const {
   switch (kind) {
     case Kind::constant:
       return fmt::format("{}", a);

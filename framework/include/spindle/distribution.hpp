@@ -19,6 +19,9 @@ struct Distribution {
   /// Truncation bounds: draws outside [lo, hi] are redrawn (normal only).
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
+  /// > 0: every draw is rounded to the nearest multiple of step (delays on a grid, as NEST's
+  /// resolution does; it lets synapses of equal delay share a delivery).
+  double step = 0.0;
 
   static Distribution constant(double v) { return {Kind::constant, v, 0.0}; }
   static Distribution uniform(double lo_, double hi_) { return {Kind::uniform, lo_, hi_}; }
@@ -26,6 +29,13 @@ struct Distribution {
                              double lo_ = -std::numeric_limits<double>::infinity(),
                              double hi_ = std::numeric_limits<double>::infinity()) {
     return {Kind::normal, mean, sd, lo_, hi_};
+  }
+
+  /// The same distribution with draws rounded to multiples of `grid`.
+  Distribution rounded_to(double grid) const {
+    Distribution d = *this;
+    d.step = grid;
+    return d;
   }
 
   bool is_constant() const noexcept { return kind == Kind::constant; }
@@ -36,6 +46,12 @@ struct Distribution {
   /// Empty if well formed, else what is wrong ("uniform needs low < high", NaN, ...).
   std::string problem() const;
   std::string describe() const;
+
+ private:
+  double sample_unrounded(RandomStream& rng) const;
+  double min_unrounded() const noexcept;
+  double max_unrounded() const noexcept;
+  std::string describe_unrounded() const;
 };
 
 /// A distribution and the unit of its numbers.
@@ -47,6 +63,15 @@ struct ValueSpec {
   ValueSpec(Distribution d, Unit u) : dist(d), unit(u) {}
   template <Unit U>
   ValueSpec(Quantity<U> q) : dist(Distribution::constant(q.value())), unit(U) {}  // NOLINT
+
+  /// Draws rounded to multiples of `step` (same unit), e.g. delays on a 0.1 ms grid.
+  template <Unit U>
+  ValueSpec rounded_to(Quantity<U> step) const {
+    static_assert(U != Unit::none, "give the step with its unit");
+    ValueSpec v = *this;
+    v.dist = dist.rounded_to(unit == U ? step.value() : -1.0);  // -1: problem() reports it
+    return v;
+  }
 };
 
 template <Unit U>

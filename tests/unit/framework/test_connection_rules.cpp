@@ -168,6 +168,32 @@ TEST_CASE("Rules: distance-dependent profile passes a chi-square test", "[rules]
   CHECK(chi2_wrong > 31.3);
 }
 
+TEST_CASE("Rules: delays rounded to a grid take grid values with the right weights",
+          "[rules][unit]") {
+  const auto models = registry();
+  NetworkSpec net;
+  net.add_population("src", "listener", 200);
+  net.add_population("tgt", "listener", 200);
+  // normal(1.5, 0.75) truncated to [0.1, 2.9] on a 0.1 ms grid, as PD14's delays in NEST.
+  net.connect("src", "tgt", ConnectionRule::fixed_indegree(100), "exc", 1.0_pA,
+              normal(1.5_ms, 0.75_ms, 0.1_ms, 2.9_ms).rounded_to(0.1_ms));
+  Simulation sim(net, models, {.seed = 2});
+  std::map<std::int64_t, double> count;
+  for (const auto& s : sim.synapses()) {
+    const double ms = s.delay.to_ms();
+    REQUIRE(std::abs(ms * 10 - std::round(ms * 10)) < 1e-9);
+    ++count[std::llround(ms * 10)];
+  }
+  REQUIRE(count.size() == 29);  // 0.1 .. 2.9 ms
+  // The grid point 1.5 ms collects the mass of [1.45, 1.55): 0.0567 of the truncated normal.
+  const double n = 20000, p = 0.05666;
+  CHECK(std::abs(count[15] - n * p) < 4 * std::sqrt(n * p * (1 - p)));
+  // Rounding shows in the description and the step must share the values' unit.
+  CHECK(normal(1.5_ms, 0.75_ms).rounded_to(0.1_ms).dist.describe() ==
+        "normal(1.5, 0.75) rounded to multiples of 0.1");
+  CHECK_FALSE(normal(1.5_ms, 0.75_ms).rounded_to(0.1_pA).dist.problem().empty());
+}
+
 TEST_CASE("Rules: layout and rule mistakes are named", "[rules][unit]") {
   const auto models = registry();
   NetworkSpec net;
