@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <utility>
 
 namespace spindle::models {
 
@@ -70,6 +72,32 @@ NetworkSpec cuba_network(const CubaParams& p) {
     net.connect("exc", target, ConnectionRule::pairwise_bernoulli(p.p), "exc", Picoamps{p.w_exc},
                 d);
     net.connect("inh", target, ConnectionRule::pairwise_bernoulli(p.p), "inh", Picoamps{p.w_inh},
+                d);
+  }
+  return net;
+}
+
+NetworkSpec coba_network(const CobaParams& p) {
+  NetworkSpec net;
+  const ParameterSet cell{{"C_m", 200.0_pF},        {"g_L", 10.0_nS},      {"E_L", -60.0_mV},
+                          {"V_th", -50.0_mV},       {"V_reset", -60.0_mV}, {"t_ref", 5.0_ms},
+                          {"E_exc", 0.0_mV},        {"E_inh", -80.0_mV},   {"tau_syn_exc", 5.0_ms},
+                          {"tau_syn_inh", 10.0_ms}, {"rtol", p.rtol},      {"atol", p.atol}};
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  for (const auto& [name, size] :
+       {std::pair{"exc", std::size_t{3200}}, std::pair{"inh", std::size_t{800}}}) {
+    net.add_population(name, "lif_cond", scaled_count(size, p.scale), cell)
+        .init("V_m", normal(-65.0_mV, 5.0_mV))
+        .init("g_exc", normal(40.0_nS, 15.0_nS, 0.0_nS, Nanosiemens{inf}))
+        .init("g_inh", normal(200.0_nS, 120.0_nS, 0.0_nS, Nanosiemens{inf}));
+    if (p.kick != 0.0 && p.kick_ms > 0.0)
+      net.add_step_current(name, {0.0, p.kick_ms}, {p.kick, 0.0});
+  }
+  const Milliseconds d{p.delay};
+  for (const char* target : {"exc", "inh"}) {
+    net.connect("exc", target, ConnectionRule::pairwise_bernoulli(p.p), "exc", Nanosiemens{p.w_exc},
+                d);
+    net.connect("inh", target, ConnectionRule::pairwise_bernoulli(p.p), "inh", Nanosiemens{p.w_inh},
                 d);
   }
   return net;

@@ -5,6 +5,8 @@
 //    8:183, DOI 10.1023/A:1008925309027; science.md 6.3). Populations "E" and "I".
 //  - cuba_network: the CUBA benchmark of Vogels & Abbott (2005) / Brette et al. (2007),
 //    `lif_exp` cells (science.md 6.2). Populations "exc" and "inh".
+//  - coba_network: the COBA benchmark (Brette et al. 2007, benchmark 1), `lif_cond` cells with
+//    conductance synapses (science.md 6.2). Populations "exc" and "inh".
 //
 // Every number is a field with the published default; a reduced network is the same builder
 // with other sizes (see BrunelParams::reduced for a way to shrink Brunel's network that keeps
@@ -68,5 +70,30 @@ struct CubaParams {
 /// V_th -50 mV, V_reset -60 mV, t_ref 5 ms, tau_syn 5 / 10 ms), V_m uniform in [-60, -50) mV.
 /// E_L above threshold makes every cell fire without input, so no kick is needed.
 NetworkSpec cuba_network(const CubaParams& p = {});
+
+/// COBA benchmark (Vogels & Abbott 2005; Brette et al. 2007, benchmark 1; science.md 6.2).
+struct CobaParams {
+  double scale = 1.0;   ///< multiplies the population sizes 3200 and 800 (rounded, >= 1)
+  double p = 0.02;      ///< connection probability (pairwise Bernoulli, no autapses)
+  double w_exc = 6.0;   ///< [nS] excitatory conductance jump (0.6 g_L)
+  double w_inh = 67.0;  ///< [nS] inhibitory conductance jump (6.7 g_L)
+  double delay = 0.1;   ///< [ms]
+  /// [pA] current into every cell during [0, kick_ms): the start-up stimulation. The
+  /// published initial conductances alone leave the network silent after ~50 ms for most
+  /// seeds (in Brian2 as here); 100 pA for 50 ms ignites the self-sustained state (~20 Hz).
+  double kick = 100.0;
+  double kick_ms = 50.0;  ///< [ms]
+  /// lif_cond's local error tolerances (relative, and absolute in mV), its defaults. Looser
+  /// ones trade accuracy for speed (1e-6: about 2x faster on this network, 2026-11-27).
+  double rtol = 1e-10;
+  double atol = 1e-10;
+};
+
+/// COBA: populations "exc" and "inh" of lif_cond cells (C_m 200 pF, g_L 10 nS so tau_m 20 ms,
+/// E_L -60 mV, V_th -50 mV, V_reset -60 mV, t_ref 5 ms, E_exc 0 mV, E_inh -80 mV, tau_syn 5 /
+/// 10 ms). Initial state as in Brette's Brian script: V_m ~ N(-65, 5) mV, g_exc ~ N(40, 15) nS,
+/// g_inh ~ N(200, 120) nS (4 and 20 g_L), the conductances truncated at 0 (the script lets a
+/// few start negative), plus the start-up current `kick` (CobaParams).
+NetworkSpec coba_network(const CobaParams& p = {});
 
 }  // namespace spindle::models
