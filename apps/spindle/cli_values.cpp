@@ -45,6 +45,16 @@ std::uint64_t parse_integer(const std::string& option, const std::string& text, 
   return v;
 }
 
+double parse_fraction(const std::string& option, const std::string& text) {
+  double v = 0.0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc{} || ptr != end || !(v > 0.0 && v <= 1.0)) {
+    throw Error(fmt::format("{} must be a number > 0 and <= 1 (got '{}')", option, text));
+  }
+  return v;
+}
+
 std::uint64_t parse_seed(const std::string& option, const std::string& text) {
   return parse_integer(option, text, 0, std::numeric_limits<std::uint64_t>::max());
 }

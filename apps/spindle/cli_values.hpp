@@ -15,6 +15,9 @@ double parse_duration_ms(const std::string& option, const std::string& text);
 std::uint64_t parse_integer(const std::string& option, const std::string& text, std::uint64_t lo,
                             std::uint64_t hi);
 
+/// A fraction in (0, 1], such as --scale.
+double parse_fraction(const std::string& option, const std::string& text);
+
 /// A random seed: any whole number in [0, 2^64 - 1].
 std::uint64_t parse_seed(const std::string& option, const std::string& text);
 

@@ -32,7 +32,9 @@ struct PluginArgs {
 
 /// Options shared by run and bench, as typed on the command line.
 struct SimArgs {
-  std::string network = "cuba";
+  std::string network = "microcircuit";  ///< networks.hpp default_network
+  std::string scale;                     ///< --scale, for networks that take it
+  bool scale_given = false;              ///< false: the network's default scale
   std::string duration = "1000";
   std::string seed = "1";
   std::string threads = "1";
@@ -43,6 +45,9 @@ struct SimArgs {
 
 struct RunArgs {
   SimArgs sim;
+  std::string circuit;  ///< FILE: a circuit file to run instead of --network; empty: none
+  /// Which options were typed: with a file they replace its [simulation] values.
+  bool network_given = false, duration_given = false, seed_given = false, threads_given = false;
   std::string out;  ///< empty: spindle-out/<YYYYmmdd-HHMMSS>
   bool out_given = false;
   bool quiet = false;
@@ -50,7 +55,13 @@ struct RunArgs {
 
 struct BenchArgs {
   SimArgs sim;
+  bool duration_given = false;
+  std::string max_cells;  ///< --max-cells, for the scaling series only
+  bool max_cells_given = false;
 };
+
+/// `spindle bench scaling`: Brunel networks from 10^3 to 10^6 cells at fixed in-degree.
+inline constexpr const char* scaling_series_name = "scaling";
 
 enum class ListFormat { text, json, markdown };
 
@@ -58,6 +69,11 @@ struct ModelsArgs {
   PluginArgs plugins;
   std::vector<std::string> names;  ///< models to show; empty: all
   ListFormat format = ListFormat::text;
+};
+
+struct CalibrateArgs {
+  std::string out;  ///< --out FILE.json; empty: print only
+  bool quiet = false;
 };
 
 /// Largest --threads and --partitions accepted: far above any machine we run on, low enough
@@ -71,5 +87,7 @@ int run_command(const RunArgs& args, const std::string& version, StopRequest sto
 int bench_command(const BenchArgs& args, const std::string& version, StopRequest stop);
 /// `spindle models`: every model with its schema and origin; returns the exit status.
 int models_command(const ModelsArgs& args);
+/// `spindle calibrate-dendrite`: fit pyramidal_dendritic to the cable cell; exit status.
+int calibrate_command(const CalibrateArgs& args);
 
 }  // namespace spindle::app

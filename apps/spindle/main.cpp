@@ -64,6 +64,11 @@ void add_sim_options(CLI::App& cmd, spindle::app::SimArgs& sim) {
   cmd.add_option("--duration", sim.duration, "Simulated time [ms], > 0")
       ->type_name("MS")
       ->capture_default_str();
+  cmd.add_option("--scale", sim.scale,
+                 fmt::format("Size of a scalable network ({}), 0 < S <= 1: cell numbers and "
+                             "in-degrees x S (default 0.1)",
+                             spindle::app::scalable_network_names()))
+      ->type_name("S");
   cmd.add_option("--seed", sim.seed, "Random seed, a whole number >= 0; same seed, same spikes")
       ->type_name("N")
       ->capture_default_str();
@@ -105,6 +110,10 @@ int main(int argc, char** argv) {
   spindle::app::RunArgs run_args;
   CLI::App* run = app.add_subcommand(
       "run", "Simulate a built-in network; write spikes and a summary to a folder");
+  run->add_option("FILE", run_args.circuit,
+                  "Circuit file (TOML, docs/circuit-format.md) to simulate instead of --network; "
+                  "the options below replace its [simulation] values")
+      ->type_name("FILE.toml");
   add_sim_options(*run, run_args.sim);
   add_plugin_options(*run, run_args.sim.plugins);
   run->add_option("--network", run_args.sim.network,
@@ -121,8 +130,16 @@ int main(int argc, char** argv) {
       "bench", "Time a built-in network; print one line of JSON (nothing is written)");
   bench
       ->add_option("network", bench_args.sim.network,
-                   fmt::format("Network: {}", spindle::app::network_names()))
+                   fmt::format("Network: {}; or '{}' for the series of Brunel networks from "
+                               "10^3 to 10^6 cells (one JSON line per size; --duration "
+                               "default 100 there)",
+                               spindle::app::network_names(), spindle::app::scaling_series_name))
       ->type_name("NETWORK");
+  bench
+      ->add_option("--max-cells", bench_args.max_cells,
+                   "scaling only: largest network of the series, 1000 to 1000000 cells "
+                   "(default 1000000; sizes that do not fit in memory are skipped)")
+      ->type_name("N");
   add_sim_options(*bench, bench_args.sim);
   add_plugin_options(*bench, bench_args.sim.plugins);
 
@@ -136,6 +153,14 @@ int main(int argc, char** argv) {
   models->add_flag("--markdown", models_markdown, "Print Markdown (the text of docs/models.md)")
       ->excludes(json);
 
+  spindle::app::CalibrateArgs calibrate_args;
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate-dendrite",
+      "Fit pyramidal_dendritic's dendritic kernel to the cable cell's inhibition map; print it");
+  calibrate->add_option("--out", calibrate_args.out, "Also write the fitted values as JSON")
+      ->type_name("FILE.json");
+  calibrate->add_flag("--quiet,-q", calibrate_args.quiet, "No progress message");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -145,7 +170,7 @@ int main(int argc, char** argv) {
     const std::string where = command_path(app);
     std::string message = e.what();
     if (where == "spindle" && dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
-      message += " (the commands are: run, bench, models)";
+      message += " (the commands are: run, bench, models, calibrate-dendrite)";
     }
     print_error(where, fmt::format("{}\nRun '{} --help' for the allowed options.", message, where));
     return exit_usage;
@@ -157,6 +182,11 @@ int main(int argc, char** argv) {
     if (run->parsed()) {
       run_args.out_given = run->count("--out") > 0;
       run_args.sim.partitions_given = run->count("--partitions") > 0;
+      run_args.sim.scale_given = run->count("--scale") > 0;
+      run_args.network_given = run->count("--network") > 0;
+      run_args.duration_given = run->count("--duration") > 0;
+      run_args.seed_given = run->count("--seed") > 0;
+      run_args.threads_given = run->count("--threads") > 0;
       return spindle::app::run_command(run_args, version, stop);
     }
     if (bench->parsed()) {
@@ -166,6 +196,9 @@ int main(int argc, char** argv) {
             fmt::format("NETWORK is required: one of {}", spindle::app::network_names()));
       }
       bench_args.sim.partitions_given = bench->count("--partitions") > 0;
+      bench_args.sim.scale_given = bench->count("--scale") > 0;
+      bench_args.duration_given = bench->count("--duration") > 0;
+      bench_args.max_cells_given = bench->count("--max-cells") > 0;
       return spindle::app::bench_command(bench_args, version, stop);
     }
     if (models->parsed()) {
@@ -174,8 +207,10 @@ int main(int argc, char** argv) {
                                              : spindle::app::ListFormat::text;
       return spindle::app::models_command(models_args);
     }
+    if (calibrate->parsed()) return spindle::app::calibrate_command(calibrate_args);
     print_error("spindle",
-                "a command is required: run, bench or models\nRun 'spindle --help' for help.");
+                "a command is required: run, bench, models or calibrate-dendrite\n"
+                "Run 'spindle --help' for help.");
     return exit_usage;
   } catch (const spindle::app::Interrupted&) {
     print_error(where, "interrupted; no output was written");

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "spindle/models/microcircuit.hpp"
 #include "spindle/models/reference_networks.hpp"
 
 namespace spindle::app {
@@ -52,34 +53,66 @@ NetworkSpec delta_network() {
   return net;
 }
 
+NetworkSpec microcircuit_network(double scale) {
+  return models::microcircuit_network(
+      {.scale = scale, .variant = models::MicrocircuitParams::Variant::interneurons});
+}
+
+NetworkSpec pd14_network(double scale) {
+  return models::microcircuit_network(
+      {.scale = scale, .variant = models::MicrocircuitParams::Variant::pd14});
+}
+
 std::span<const NetworkEntry> networks() {
   // Constant data (names and function pointers), not mutable global state.
-  static constexpr std::array<NetworkEntry, 3> table{{
+  static constexpr std::array<NetworkEntry, 6> table{{
+      {"microcircuit",
+       "Potjans & Diesmann 2014 with PV, SOM and VIP interneurons in every layer, lif_exp cells, "
+       "Poisson drive; --scale (default 0.1; 1 is 77,169 cells, 3e8 synapses)",
+       &microcircuit_network, true, 0.1},
+      {"pd14",
+       "Potjans & Diesmann 2014 cortical microcircuit as published (NEST's Potjans_2014 "
+       "example): 8 populations; --scale (default 0.1) with DC compensation",
+       &pd14_network, true, 0.1},
       {"cuba",
        "CUBA, Vogels & Abbott 2005 / Brette et al. 2007 benchmark 2: 4000 lif_exp cells, "
        "current synapses",
-       &cuba_network},
+       [](double) { return cuba_network(); }},
+      {"coba",
+       "COBA, Vogels & Abbott 2005 / Brette et al. 2007 benchmark 1: 4000 lif_cond cells, "
+       "conductance synapses",
+       [](double) { return models::coba_network(); }},
       {"delta",
        "Brette et al. 2007 benchmark 4: the CUBA architecture with lif_delta voltage jumps",
-       &delta_network},
+       [](double) { return delta_network(); }},
       {"brunel",
        "Brunel 2000 state C (g 5, eta 2): 12,500 lif_delta cells, 1.56e7 synapses, external "
        "Poisson input as exact spike events",
-       &brunel_network},
+       [](double) { return brunel_network(); }},
   }};
   return table;
 }
 
-std::optional<NetworkSpec> make_network(std::string_view name) {
+const NetworkEntry* find_network(std::string_view name) {
   for (const NetworkEntry& e : networks()) {
-    if (e.name == name) return e.make();
+    if (e.name == name) return &e;
   }
-  return std::nullopt;
+  return nullptr;
 }
 
 std::string network_names() {
   std::string s;
   for (const NetworkEntry& e : networks()) {
+    if (!s.empty()) s += ", ";
+    s += e.name;
+  }
+  return s;
+}
+
+std::string scalable_network_names() {
+  std::string s;
+  for (const NetworkEntry& e : networks()) {
+    if (!e.scalable) continue;
     if (!s.empty()) s += ", ";
     s += e.name;
   }

@@ -15,8 +15,15 @@ namespace spindle::app {
 struct NetworkEntry {
   std::string_view name;
   std::string_view description;  ///< one line, with the reference
-  NetworkSpec (*make)();
+  NetworkSpec (*make)(double scale);
+  /// Whether the network takes --scale (in (0, 1]); the others are built at their one size.
+  bool scalable = false;
+  double default_scale = 1.0;
 };
+
+/// What `spindle run` simulates without --network (or a file): the microcircuit with interneuron
+/// classes at scale 0.1.
+inline constexpr std::string_view default_network = "microcircuit";
 
 /// CUBA: Vogels & Abbott 2005 as Brette et al. 2007 benchmark 2 (lif_exp, current synapses).
 NetworkSpec cuba_network();
@@ -26,14 +33,22 @@ NetworkSpec delta_network();
 /// Brunel (2000) in its asynchronous irregular state C, full size.
 NetworkSpec brunel_network();
 
-/// Every built-in network, the default ("cuba") first.
+/// Potjans & Diesmann (2014) with PV/SOM/VIP interneurons (spindle/models/microcircuit.hpp).
+NetworkSpec microcircuit_network(double scale);
+/// Potjans & Diesmann (2014) as published (NEST's Potjans_2014 example).
+NetworkSpec pd14_network(double scale);
+
+/// Every built-in network, the default ("microcircuit") first.
 std::span<const NetworkEntry> networks();
 
 /// The network of that name, or nullopt.
-std::optional<NetworkSpec> make_network(std::string_view name);
+const NetworkEntry* find_network(std::string_view name);
 
-/// "cuba, delta": for messages and --help.
+/// "microcircuit, pd14, cuba, ...": for messages and --help.
 std::string network_names();
+
+/// The networks that take --scale, as network_names() writes them.
+std::string scalable_network_names();
 
 /// Total number of cells in a spec (before it is built).
 std::size_t total_cells(const NetworkSpec& spec);

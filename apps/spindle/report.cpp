@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -13,11 +14,25 @@ nlohmann::ordered_json number_or_null(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
 }
 
+constexpr double nan_value = std::numeric_limits<double>::quiet_NaN();
+
 std::string fixed_or_dash(double v, int decimals) {
   return std::isfinite(v) ? fmt::format("{:.{}f}", v, decimals) : std::string("-");
 }
 
 }  // namespace
+
+std::vector<double> population_synchrony(const std::vector<Spike>& spikes,
+                                         const std::vector<PopulationInfo>& populations,
+                                         double duration_ms) {
+  std::vector<double> chi(populations.size(), nan_value);
+  if (duration_ms < 2 * synchrony_bin_ms) return chi;
+  for (std::size_t i = 0; i < populations.size(); ++i) {
+    chi[i] = analysis::synchrony_chi(spikes, populations[i], Time::zero(),
+                                     Time::from_ms(duration_ms), Time::from_ms(synchrony_bin_ms));
+  }
+  return chi;
+}
 
 double RunReport::real_time_factor() const noexcept {
   return sim_s > 0 ? duration_ms * 1e-3 / sim_s : std::numeric_limits<double>::infinity();
@@ -37,6 +52,7 @@ nlohmann::ordered_json summary_json(const RunReport& r) {
   nlohmann::ordered_json j;
   j["version"] = r.version;
   j["network"] = r.network;
+  j["scale"] = r.scale;
   j["seed"] = r.seed;
   j["threads"] = r.threads;
   j["partitions"] = r.partitions;
@@ -50,7 +66,8 @@ nlohmann::ordered_json summary_json(const RunReport& r) {
   j["sim_s"] = r.sim_s;
   j["real_time_factor"] = number_or_null(r.real_time_factor());
   nlohmann::ordered_json pops = nlohmann::ordered_json::array();
-  for (const analysis::PopulationSummary& p : r.populations) {
+  for (std::size_t i = 0; i < r.populations.size(); ++i) {
+    const analysis::PopulationSummary& p = r.populations[i];
     nlohmann::ordered_json e;
     e["name"] = p.name;
     e["cells"] = p.cells;
@@ -58,6 +75,7 @@ nlohmann::ordered_json summary_json(const RunReport& r) {
     e["rate_hz"] = number_or_null(p.rate_hz);
     e["cv_isi"] = number_or_null(p.cv_isi);
     e["cells_with_isi"] = p.cells_with_isi;
+    e["synchrony"] = number_or_null(i < r.synchrony.size() ? r.synchrony[i] : nan_value);
     pops.push_back(std::move(e));
   }
   j["populations"] = std::move(pops);
@@ -71,21 +89,26 @@ std::string summary_table(const RunReport& r) {
   name_w = std::max(name_w, r.all.name.size());
 
   std::string out;
-  out += fmt::format("spindle {}: network {}, {:g} ms, seed {}, {} thread{}, {} partition{}\n\n",
-                     r.version, r.network, r.duration_ms, r.seed, r.threads,
+  const std::string scale = r.scale == 1.0 ? std::string() : fmt::format(" at scale {:g}", r.scale);
+  out += fmt::format("spindle {}: network {}{}, {:g} ms, seed {}, {} thread{}, {} partition{}\n\n",
+                     r.version, r.network, scale, r.duration_ms, r.seed, r.threads,
                      r.threads == 1 ? "" : "s", r.partitions, r.partitions == 1 ? "" : "s");
   const auto row = [&](std::string_view name, std::string_view cells, std::string_view rate,
-                       std::string_view cv) {
-    out += fmt::format("  {:<{}}  {:>7}  {:>9}  {:>6}\n", name, name_w, cells, rate, cv);
+                       std::string_view cv, std::string_view chi) {
+    out +=
+        fmt::format("  {:<{}}  {:>7}  {:>9}  {:>6}  {:>9}\n", name, name_w, cells, rate, cv, chi);
   };
-  row("population", "cells", "rate (Hz)", "CV ISI");
-  out += fmt::format("  {:-<{}}  {:->7}  {:->9}  {:->6}\n", "", name_w, "", "", "");
-  for (const auto& p : r.populations) {
-    row(p.name, group_digits(p.cells), fixed_or_dash(p.rate_hz, 2), fixed_or_dash(p.cv_isi, 2));
+  row("population", "cells", "rate (Hz)", "CV ISI", "synchrony");
+  out += fmt::format("  {:-<{}}  {:->7}  {:->9}  {:->6}  {:->9}\n", "", name_w, "", "", "", "");
+  for (std::size_t i = 0; i < r.populations.size(); ++i) {
+    const auto& p = r.populations[i];
+    const double chi = i < r.synchrony.size() ? r.synchrony[i] : nan_value;
+    row(p.name, group_digits(p.cells), fixed_or_dash(p.rate_hz, 2), fixed_or_dash(p.cv_isi, 2),
+        fixed_or_dash(chi, 2));
   }
   if (r.populations.size() > 1) {
     row(r.all.name, group_digits(r.all.cells), fixed_or_dash(r.all.rate_hz, 2),
-        fixed_or_dash(r.all.cv_isi, 2));
+        fixed_or_dash(r.all.cv_isi, 2), "");
   }
   out += '\n';
   const auto line = [&](std::string_view key, const std::string& value) {

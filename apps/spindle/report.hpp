@@ -15,6 +15,7 @@ namespace spindle::app {
 struct RunReport {
   std::string version;
   std::string network;
+  double scale = 1.0;  ///< the network's --scale (1 for fixed-size networks)
   std::uint64_t seed = 0;
   unsigned threads = 0;
   unsigned partitions = 0;
@@ -26,6 +27,9 @@ struct RunReport {
   double build_s = 0.0;  ///< wall-clock seconds to validate and build the network
   double sim_s = 0.0;    ///< wall-clock seconds of Simulation::run
   std::vector<analysis::PopulationSummary> populations;
+  /// Golomb's synchrony chi per population (analysis::synchrony_chi, synchrony_bin_ms bins);
+  /// NaN where no cell fired or the run is shorter than two bins.
+  std::vector<double> synchrony;
   analysis::PopulationSummary all;  ///< every cell together
   std::string output;               ///< the output folder, as given or made up
 
@@ -34,6 +38,15 @@ struct RunReport {
   /// real time.
   double real_time_factor() const noexcept;
 };
+
+/// Bin width of the synchrony measure [ms]: a few membrane time constants' worth of PD14-like
+/// cells, short enough to see population oscillations up to ~100 Hz.
+inline constexpr double synchrony_bin_ms = 5.0;
+
+/// Golomb's chi of every population over [0, duration_ms) (see RunReport::synchrony).
+std::vector<double> population_synchrony(const std::vector<Spike>& spikes,
+                                         const std::vector<PopulationInfo>& populations,
+                                         double duration_ms);
 
 /// The content of summary.json (keys in a fixed order; NaN statistics become null).
 nlohmann::ordered_json summary_json(const RunReport& r);

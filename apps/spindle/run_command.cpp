@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
 
+#include "circuit_source.hpp"
 #include "commands.hpp"
 #include "figures.hpp"
 #include "output_dir.hpp"
@@ -19,8 +20,8 @@ namespace spindle::app {
 
 int run_command(const RunArgs& args, const std::string& version, StopRequest stop) {
   using Clock = std::chrono::steady_clock;
-  const SimSetup setup = make_setup(args.sim, "--network");
-  const LoadedModels catalog = load_models(args.sim.plugins);
+  const RunSource source = make_run_source(args);  // a built-in network or a circuit file
+  const SimSetup& setup = source.setup;
 
   // The folder is made (and test-written) before the run so that a bad --out fails in a
   // moment, not after the simulation; until commit() it is removed again on any failure.
@@ -32,7 +33,7 @@ int run_command(const RunArgs& args, const std::string& version, StopRequest sto
                                         setup.options.threads);
 
   const auto t_build = Clock::now();
-  Simulation sim(setup.spec, catalog.registry, setup.options);
+  Simulation sim = source.build();
   const auto t_run = Clock::now();
   if (stop.requested()) throw Interrupted{};
   {
@@ -50,6 +51,7 @@ int run_command(const RunArgs& args, const std::string& version, StopRequest sto
   RunReport r;
   r.version = version;
   r.network = setup.network;
+  r.scale = setup.scale;
   r.seed = setup.options.seed;
   r.threads = sim.num_threads();
   r.partitions = sim.num_partitions();
@@ -61,6 +63,7 @@ int run_command(const RunArgs& args, const std::string& version, StopRequest sto
   r.build_s = std::chrono::duration<double>(t_run - t_build).count();
   r.sim_s = std::chrono::duration<double>(t_done - t_run).count();
   r.populations = analysis::summarize(spikes, sim.populations(), t0, t1);
+  r.synchrony = population_synchrony(spikes, sim.populations(), setup.duration_ms);
   r.all = analysis::summarize(spikes, {analysis::all_cells(sim.populations())}, t0, t1).front();
   r.output = out.path().string();
 

@@ -1,8 +1,8 @@
 #include "sim_setup.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -13,15 +13,35 @@
 
 namespace spindle::app {
 
+namespace {
+
+/// --scale: a number in (0, 1].
+double parse_scale(const std::string& text) {
+  double v = 0.0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+  if (ec != std::errc{} || ptr != end || !(v > 0.0 && v <= 1.0)) {
+    throw Error(fmt::format("--scale must be a number > 0 and <= 1 (got '{}')", text));
+  }
+  return v;
+}
+
+}  // namespace
+
 SimSetup make_setup(const SimArgs& args, const std::string& network_item) {
   SimSetup s;
-  std::optional<NetworkSpec> spec = make_network(args.network);
-  if (!spec) {
+  const NetworkEntry* entry = find_network(args.network);
+  if (entry == nullptr) {
     throw Error(fmt::format("{}: there is no network '{}'; the networks are: {}", network_item,
                             args.network, network_names()));
   }
+  if (args.scale_given && !entry->scalable) {
+    throw Error(fmt::format("--scale: network '{}' has one size; --scale applies to {}",
+                            args.network, scalable_network_names()));
+  }
   s.network = args.network;
-  s.spec = std::move(*spec);
+  s.scale = args.scale_given ? parse_scale(args.scale) : entry->default_scale;
+  s.spec = entry->make(s.scale);
   s.duration_ms = parse_duration_ms("--duration", args.duration);
   s.options.seed = parse_seed("--seed", args.seed);
   s.options.threads =

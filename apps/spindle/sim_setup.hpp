@@ -14,13 +14,14 @@ namespace spindle::app {
 
 struct SimSetup {
   std::string network;
+  double scale = 1.0;  ///< the scale the network was built at (1 for fixed-size networks)
   NetworkSpec spec;
   double duration_ms = 0.0;
   SimulationOptions options;
 };
 
-/// Checks every value in `args` (network name, duration, seed, threads, partitions) and builds
-/// the NetworkSpec; throws spindle::Error naming the first bad option and what is allowed.
+/// Checks every value in `args` (network name, scale, duration, seed, threads, partitions) and
+/// builds the NetworkSpec; throws spindle::Error naming the first bad option and what is allowed.
 /// `network_item` is how the network is named in messages ("--network" or "NETWORK").
 SimSetup make_setup(const SimArgs& args, const std::string& network_item);
 

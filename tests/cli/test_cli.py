@@ -22,10 +22,12 @@ SKIP = 77  # ctest's SKIP_RETURN_CODE for this suite
 
 # Short enough for a unit-test budget, long enough that CUBA produces thousands of spikes.
 SHORT = ["--duration", "200"]
+# The cases that check CUBA's numbers name it: the default network is the microcircuit.
+CUBA = ["--network", "cuba"]
 
 SUMMARY_KEYS = ["version", "seed", "threads", "partitions", "duration_ms", "cells", "synapses",
                 "spikes", "wall_s", "populations"]
-POPULATION_KEYS = ["name", "cells", "rate_hz", "cv_isi"]
+POPULATION_KEYS = ["name", "cells", "rate_hz", "cv_isi", "synchrony"]
 BENCH_KEYS = ["name", "cells", "synapses", "duration_ms", "threads", "partitions", "build_s",
               "sim_s", "spikes", "synaptic_events", "events_per_s", "peak_rss_mb"]
 
@@ -83,8 +85,8 @@ def case_version(run):
 
 
 def case_same_seed_identical(run):
-    run.ok("run", *SHORT, "--seed", "5", "--threads", "1", "--out", "a", "--quiet")
-    run.ok("run", *SHORT, "--seed", "5", "--threads", "1", "--out", "b", "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "5", "--threads", "1", "--out", "a", "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "5", "--threads", "1", "--out", "b", "--quiet")
     spikes = csv_spikes(run.cwd / "a" / "spikes.csv")
     check(len(spikes) > 100, f"only {len(spikes)} spikes in 200 ms of CUBA")
     for name in ("spikes.csv", "spikes.bin"):
@@ -93,9 +95,9 @@ def case_same_seed_identical(run):
 
 
 def case_threads_partitions_identical(run):
-    run.ok("run", *SHORT, "--seed", "3", "--threads", "1", "--out", "one", "--quiet")
-    run.ok("run", *SHORT, "--seed", "3", "--threads", "2", "--partitions", "3", "--out", "two",
-           "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "3", "--threads", "1", "--out", "one", "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "3", "--threads", "2", "--partitions", "3", "--out",
+           "two", "--quiet")
     for name in ("spikes.csv", "spikes.bin"):
         check(read_bytes(run.cwd / "one" / name) == read_bytes(run.cwd / "two" / name),
               f"{name} differs between 1 thread and 2 threads with 3 partitions")
@@ -105,14 +107,14 @@ def case_threads_partitions_identical(run):
 
 
 def case_different_seeds_differ(run):
-    run.ok("run", *SHORT, "--seed", "1", "--out", "s1", "--quiet")
-    run.ok("run", *SHORT, "--seed", "2", "--out", "s2", "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "1", "--out", "s1", "--quiet")
+    run.ok("run", *CUBA, *SHORT, "--seed", "2", "--out", "s2", "--quiet")
     check(read_bytes(run.cwd / "s1" / "spikes.csv") != read_bytes(run.cwd / "s2" / "spikes.csv"),
           "seeds 1 and 2 gave identical spikes")
 
 
 def case_summary(run):
-    proc = run.ok("run", *SHORT, "--seed", "7", "--out", "out")
+    proc = run.ok("run", *CUBA, *SHORT, "--seed", "7", "--out", "out")
     s = json.loads((run.cwd / "out" / "summary.json").read_text())
     for k in SUMMARY_KEYS:
         check(k in s, f"summary.json has no key '{k}'")
@@ -200,6 +202,67 @@ def case_delta(run):
     check(s["cells"] == 4000 and s["spikes"] > 0, f"delta: {s['cells']} cells, {s['spikes']} spikes")
 
 
+# Published population sizes of Potjans & Diesmann (2014) (science.md 6.1), in their order.
+PD14_SIZES = {"L23E": 20683, "L23I": 5834, "L4E": 21915, "L4I": 5479, "L5E": 4850, "L5I": 1065,
+              "L6E": 14395, "L6I": 2948}
+
+
+def case_microcircuit_default(run):
+    """With no --network, `spindle run` simulates the interneuron microcircuit at scale 0.1."""
+    proc = run.ok("run", "--duration", "100", "--out", "m")
+    s = json.loads((run.cwd / "m" / "summary.json").read_text())
+    check(s["network"] == "microcircuit" and s["scale"] == 0.1,
+          f"default run: network {s['network']}, scale {s['scale']}")
+    pops = {p["name"]: p for p in s["populations"]}
+    check(len(pops) >= 8, f"default run has {len(pops)} populations, expected 8 or more")
+    for p in s["populations"]:
+        for k in POPULATION_KEYS:
+            check(k in p, f"population '{p.get('name')}' has no key '{k}'")
+    # Each layer: PD14's pyramidal population, and its inhibitory cells split into PV, SOM and
+    # VIP adding up to PD14's inhibitory population, all at 0.1 of the published sizes.
+    for layer in ("L23", "L4", "L5", "L6"):
+        e = pops.get(layer + "E")
+        check(e is not None and e["cells"] == round(PD14_SIZES[layer + "E"] * 0.1),
+              f"{layer}E: {e}")
+        parts = [pops.get(layer + t) for t in ("PV", "SOM", "VIP")]
+        check(all(p is not None and p["cells"] > 0 for p in parts),
+              f"{layer}: interneuron classes {parts}")
+        check(sum(p["cells"] for p in parts) == round(PD14_SIZES[layer + "I"] * 0.1),
+              f"{layer}: PV + SOM + VIP = {sum(p['cells'] for p in parts)} cells")
+    check(s["cells"] == sum(p["cells"] for p in s["populations"]), "cells do not add up")
+    check(s["spikes"] > 0, "the default microcircuit did not spike in 100 ms")
+    for word in ("L23E", "L23PV", "L6VIP", "synchrony"):
+        check(word in proc.stdout, f"summary table lacks '{word}':\n{proc.stdout}")
+    # The raster labels the four layers and has one coloured spike group per population that
+    # spiked.
+    import xml.etree.ElementTree as ET
+    ns = "{http://www.w3.org/2000/svg}"
+    raster = ET.parse(run.cwd / "m" / "raster.svg").getroot()
+    texts = {"".join(t.itertext()) for t in raster.iter(ns + "text")}
+    for label in ("L2/3", "L4", "L5", "L6"):
+        check(label in texts, f"raster.svg has no layer label '{label}'")
+    # Bands of large populations are named "L23E (200 of 2068)": the rows shown.
+    groups = {g.get("data-population").split(" (")[0]: g.get("stroke")
+              for g in raster.iter(ns + "path") if g.get("class") == "spikes"}
+    spiking = {name for name, p in pops.items() if p["spikes"] > 0}
+    check(set(groups) == spiking, f"raster.svg spike groups {sorted(groups)} vs {sorted(spiking)}")
+    rates = ET.parse(run.cwd / "m" / "rates.svg").getroot()
+    hist = [g for g in rates.iter() if "histogram" in (g.get("class") or "")]
+    check(len(hist) == len(pops), f"rates.svg has {len(hist)} rate traces, expected {len(pops)}")
+
+
+def case_pd14_scale(run):
+    """--network pd14 --scale S: PD14's eight populations at round(N S) cells each."""
+    run.ok("run", "--network", "pd14", "--scale", "0.05", "--duration", "50", "--out", "p",
+           "--quiet")
+    s = json.loads((run.cwd / "p" / "summary.json").read_text())
+    check(s["network"] == "pd14" and s["scale"] == 0.05, f"pd14: {s['network']}, {s['scale']}")
+    got = {p["name"]: p["cells"] for p in s["populations"]}
+    want = {name: round(n * 0.05) for name, n in PD14_SIZES.items()}
+    check(got == want, f"pd14 at scale 0.05: populations {got}, expected {want}")
+    check(list(got) == list(PD14_SIZES), f"population order {list(got)}")
+
+
 def case_bench(run):
     proc = run.ok("bench", "cuba", "--duration", "100")
     lines = proc.stdout.splitlines()
@@ -212,6 +275,26 @@ def case_bench(run):
           f"bench JSON: {j}")
     check(j["sim_s"] > 0 and j["peak_rss_mb"] > 0 and j["synaptic_events"] > 0, f"bench: {j}")
     check(os.listdir(run.cwd) == [], f"bench wrote {os.listdir(run.cwd)}")
+
+
+def case_bench_scaling(run):
+    # Two sizes of the scaling series: one JSON line each, Brunel state C at fixed in-degree.
+    proc = run.ok("bench", "scaling", "--max-cells", "2000", "--duration", "20")
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    check([j["cells"] for j in lines] == [1000, 2000], f"scaling sizes: {lines}")
+    for j in lines:
+        for k in BENCH_KEYS + ["stimulus_events", "ns_per_event", "bytes_per_synapse"]:
+            check(k in j, f"scaling JSON has no key '{k}'")
+        # C_E + C_I = 1000 + 250 inputs per cell (Brunel 2000).
+        check(j["synapses"] == 1250 * j["cells"], f"scaling synapses: {j}")
+        # External drive: C_E nu_ext = 1000 x 20 Hz per cell, Poisson: within 5 s.d.
+        expected = j["cells"] * 1000 * 20.0 * j["duration_ms"] * 1e-3
+        check(abs(j["stimulus_events"] - expected) < 5 * expected ** 0.5,
+              f"scaling: {j['stimulus_events']} external events, expected {expected:.0f}")
+        events = j["synaptic_events"] + j["stimulus_events"]
+        check(abs(j["ns_per_event"] - j["sim_s"] * 1e9 / events) < 1e-6 * j["ns_per_event"],
+              f"scaling ns_per_event: {j}")
+    check(os.listdir(run.cwd) == [], f"bench scaling wrote {os.listdir(run.cwd)}")
 
 
 # (arguments, text the message must contain). Run cases get "--out out" inserted after "run"
@@ -233,7 +316,15 @@ BAD_INPUTS = [
     (["run", "--threads", "two"], "--threads"),
     (["run", "--threads", "1.5"], "--threads"),
     (["run", "--partitions", "0"], "--partitions"),
-    (["run", "--partitions", "4001"], "--partitions"),
+    (["run", "--network", "cuba", "--partitions", "4001"], "--partitions"),
+    (["run", "--scale", "0"], "--scale"),
+    (["run", "--scale", "-0.1"], "--scale"),
+    (["run", "--scale", "1.5"], "--scale"),
+    (["run", "--scale", "nan"], "--scale"),
+    (["run", "--scale", "abc"], "--scale"),
+    (["run", "--network", "pd14", "--scale", "0"], "--scale"),
+    (["run", "--network", "cuba", "--scale", "0.5"], "--scale"),
+    (["bench", "pd14", "--scale", "2"], "--scale"),
     (["run", "--seed", "-1"], "--seed"),
     (["run", "--seed", "x"], "--seed"),
     (["run", "--network", "nosuch"], "nosuch"),
@@ -244,6 +335,9 @@ BAD_INPUTS = [
     (["bench", "nosuch"], "nosuch"),
     (["bench", "cuba", "--duration", "0"], "--duration"),
     (["bench", "cuba", "--threads", "0"], "--threads"),
+    (["bench", "scaling", "--max-cells", "10"], "--max-cells"),
+    (["bench", "scaling", "--scale", "0.5"], "--scale"),
+    (["bench", "cuba", "--max-cells", "5000"], "--max-cells"),
 ]
 
 
