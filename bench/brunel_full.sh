@@ -13,19 +13,11 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
-exe=$build/bin/brunel
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+require_executable brunel
 duration=${1:-1000}
-if [[ ! -x $exe ]]; then
-  echo "brunel_full.sh: $exe not found; build it with: cmake --build $build --target brunel" >&2
-  exit 2
-fi
-if [[ -n ${OUT:-} ]]; then
-  out=$OUT
-  keep=1
-else
-  out=$(mktemp -d)
-  keep=0
-fi
+output_folder
 mkdir -p "$out"
 
 runs=("1 0" "2 0" "3 0" "4 0" "8 0" "1 1" "1 2" "1 7" "1 16" "1 64")

@@ -16,23 +16,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
-exe=$build/bin/spindle
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+require_executable spindle
 threads=${THREADS:-2}
 seed=${SEED:-55}
 scale=${SCALE:-1}
 transient_ms=100
 window_ms=1000
-if [[ ! -x $exe ]]; then
-  echo "pd14_full.sh: $exe not found; build it with: cmake --build $build --target spindle" >&2
-  exit 2
-fi
-if [[ -n ${OUT:-} ]]; then
-  out=$OUT
-  keep=1
-else
-  out=$(mktemp -d)
-  keep=0
-fi
+output_folder
 dir=$out/pd14_scale$scale
 
 echo "pd14 at scale $scale, $((transient_ms + window_ms)) ms, $threads threads, seed $seed"

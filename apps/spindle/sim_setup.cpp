@@ -1,7 +1,6 @@
 #include "sim_setup.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -12,21 +11,6 @@
 #include "spindle/models/builtin.hpp"
 
 namespace spindle::app {
-
-namespace {
-
-/// --scale: a number in (0, 1].
-double parse_scale(const std::string& text) {
-  double v = 0.0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (ec != std::errc{} || ptr != end || !(v > 0.0 && v <= 1.0)) {
-    throw Error(fmt::format("--scale must be a number > 0 and <= 1 (got '{}')", text));
-  }
-  return v;
-}
-
-}  // namespace
 
 SimSetup make_setup(const SimArgs& args, const std::string& network_item) {
   SimSetup s;
@@ -40,7 +24,7 @@ SimSetup make_setup(const SimArgs& args, const std::string& network_item) {
                             args.network, scalable_network_names()));
   }
   s.network = args.network;
-  s.scale = args.scale_given ? parse_scale(args.scale) : entry->default_scale;
+  s.scale = args.scale_given ? parse_fraction("--scale", args.scale) : entry->default_scale;
   s.spec = entry->make(s.scale);
   s.duration_ms = parse_duration_ms("--duration", args.duration);
   s.options.seed = parse_seed("--seed", args.seed);

@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "inhibition_trial.hpp"
 #include "spindle/error.hpp"
 #include "spindle/models/dendritic_plasticity.hpp"
 #include "spindle/models/pyramidal_dendritic.hpp"
@@ -31,53 +32,18 @@ namespace {
 
 constexpr double site_um = 300.0;
 
-struct Outcome {
-  std::optional<double> spike_ms;
-  double ca_peak = 0.0;
-};
-
-/// Drive of `nA` over [50, 70) ms; PV (somatic) at t_pv, SOM (dendritic, at site_um) at t_som;
+/// Drive of 0.2 nA over [50, 70) ms; PV (somatic) at t_pv, SOM (dendritic, at site_um) at t_som;
 /// a negative time leaves the input out.
-Outcome run(const PyramidalDendriticParams& p, double g, double t_pv, double t_som) {
-  PyramidalDendriticGroup cell(p, 1);
-  const Location site = cell.tree().on_path(apical_trunk_leaf(cell.tree().morphology()), site_um);
-  struct Ev {
-    Time t;
-    int kind;
-  };
-  std::vector<Ev> ev{{Time::from_ms(50.0), 0}, {Time::from_ms(70.0), 1}};
-  if (t_pv >= 0) ev.push_back({Time::from_ms(t_pv), 2});
-  if (t_som >= 0) ev.push_back({Time::from_ms(t_som), 3});
-  std::stable_sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.t < b.t; });
-  Time pred = cell.predict(0, Time::zero());
-  const Time end = Time::from_ms(150.0);
-  std::size_t i = 0;
-  for (;;) {
-    const Time t_in = i < ev.size() ? ev[i].t : Time::never();
-    const Time now = std::min(t_in, pred);
-    if (now >= end) break;
-    if (t_in == now) {
-      const int k = ev[i++].kind;
-      Time r = keep_prediction;
-      if (k == 0) r = cell.set_current(0, now, 200.0);
-      if (k == 1) r = cell.set_current(0, now, 0.0);
-      if (k == 2) r = cell.receive(0, now, g, PyramidalDendriticGroup::GABA_A);
-      if (k == 3) r = cell.receive_at(0, now, g, PyramidalDendriticGroup::GABA_A, site);
-      if (r != keep_prediction) pred = std::min(pred, r);
-    } else {
-      Time next = Time::never();
-      cell.check(0, now, next);
-      pred = next;
-    }
-  }
-  Outcome o;
-  if (!cell.spikes(0).empty()) {
-    const Time t_s = cell.spikes(0).front();
-    o.spike_ms = t_s.to_ms();
-    const Time t_a = t_s + Time::from_ms(p.dend.bap_delay(site.distance_um));
-    o.ca_peak = p.dend.ca_bap * cell.bap_factor(0, site, t_a, end);
-  }
-  return o;
+InhibitionOutcome run(const PyramidalDendriticParams& p, double g, double t_pv, double t_som) {
+  InhibitionTrial trial;
+  trial.drive_pA = 200.0;
+  trial.drive_ms = 20.0;
+  trial.g_nS = g;
+  if (t_pv >= 0) trial.somatic_gaba_ms = t_pv;
+  if (t_som >= 0) trial.dendritic_gaba_ms = t_som;
+  trial.site_um = site_um;
+  trial.end_ms = 150.0;
+  return run_inhibition_trial(p, trial);
 }
 
 }  // namespace
@@ -103,13 +69,13 @@ int main(int argc, char** argv) {
   }
   try {
     const PyramidalDendriticParams p = PyramidalDendriticParams::defaults();
-    const Outcome control = run(p, g, -1, -1);
+    const InhibitionOutcome control = run(p, g, -1, -1);
     if (!control.spike_ms) throw Error("the drive evokes no spike");
     const double t_som = *control.spike_ms + p.dend.bap_delay(site_um) - p.dend.tau_gaba;
     const double t_pv = 60.0;
     const std::vector<std::string> names{"none", "PV (soma)", "SOM (dendrite)", "PV + SOM"};
-    const std::vector<Outcome> o{control, run(p, g, t_pv, -1), run(p, g, -1, t_som),
-                                 run(p, g, t_pv, t_som)};
+    const std::vector<InhibitionOutcome> o{control, run(p, g, t_pv, -1), run(p, g, -1, t_som),
+                                           run(p, g, t_pv, t_som)};
     // Plasticity: the same inputs before each bAP of the pairing protocol.
     PairingProtocol base;
     base.synapse_um = site_um;

@@ -18,21 +18,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from cli_cases import check, collect_cases, run_from_command_line
+
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "circuits" / "bad"
 GOOD = HERE / "circuits" / "good" / "small.toml"
 EXAMPLES = HERE.parent.parent / "examples" / "circuits"
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) (.+)$")
 OUTPUTS = ["raster.svg", "rates.svg", "spikes.bin", "spikes.csv", "summary.json"]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
 
 
 def spindle(binary, cwd, *args, timeout=120):
@@ -133,30 +126,9 @@ def case_example_circuits(binary):
     return 0
 
 
-CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
-
-
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
-    if case == "--list":
-        print("\n".join(CASES))
-        return 0
-    if case not in CASES:
-        print(f"unknown case '{case}'; cases: {', '.join(CASES)}", file=sys.stderr)
-        return 2
-    try:
-        CASES[case](binary)
-    except Failure as e:
-        print(f"FAIL {case}: {e}", file=sys.stderr)
-        return 1
-    except subprocess.TimeoutExpired as e:
-        print(f"FAIL {case}: timed out: {e}", file=sys.stderr)
-        return 1
-    print(f"ok {case}")
-    return 0
+    return run_from_command_line(__doc__, collect_cases(globals()),
+                                 lambda binary, case: case(binary))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SKIP = 77  # ctest's SKIP_RETURN_CODE for this suite
+from cli_cases import SKIP, Failure, check, collect_cases, run_from_command_line
 
 # Short enough for a unit-test budget, long enough that CUBA produces thousands of spikes.
 SHORT = ["--duration", "200"]
@@ -30,15 +30,6 @@ SUMMARY_KEYS = ["version", "seed", "threads", "partitions", "duration_ms", "cell
 POPULATION_KEYS = ["name", "cells", "rate_hz", "cv_isi", "synchrony"]
 BENCH_KEYS = ["name", "cells", "synapses", "duration_ms", "threads", "partitions", "build_s",
               "sim_s", "spikes", "synaptic_events", "events_per_s", "peak_rss_mb"]
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, message):
-    if not cond:
-        raise Failure(message)
 
 
 class Runner:
@@ -406,33 +397,13 @@ def case_interrupt(run):
     check(not (run.cwd / "new").exists(), f"left {list(run.cwd.rglob('*'))} behind")
 
 
-CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
+def run_in_temporary_folder(binary, case):
+    with tempfile.TemporaryDirectory(prefix="spindle-cli-") as d:
+        return case(Runner(binary, d))
 
 
 def main():
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    binary, case = os.path.abspath(sys.argv[1]), sys.argv[2]
-    if case == "--list":
-        print("\n".join(CASES))
-        return 0
-    if case not in CASES:
-        print(f"unknown case '{case}'; cases: {', '.join(CASES)}", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="spindle-cli-") as d:
-        try:
-            rc = CASES[case](Runner(binary, d))
-        except Failure as e:
-            print(f"FAIL {case}: {e}", file=sys.stderr)
-            return 1
-        except subprocess.TimeoutExpired as e:
-            print(f"FAIL {case}: timed out: {e}", file=sys.stderr)
-            return 1
-    if rc == SKIP:
-        return SKIP
-    print(f"ok {case}")
-    return 0
+    return run_from_command_line(__doc__, collect_cases(globals()), run_in_temporary_folder)
 
 
 if __name__ == "__main__":

@@ -123,24 +123,25 @@ void check_value(const ValueSpec& a, const ValueSpec& b) {
   CHECK(a.dist.step == b.dist.step);
 }
 
-void check_values(const std::map<std::string, ValueSpec>& a,
-                  const std::map<std::string, ValueSpec>& b) {
+/// Both maps hold the same keys; check(a's value, b's value) for each.
+template <class Map, class Check>
+void check_each_key(const Map& a, const Map& b, Check check) {
   REQUIRE(a.size() == b.size());
   for (const auto& [k, v] : a) {
     INFO(k);
     REQUIRE(b.count(k) == 1);
-    check_value(v, b.at(k));
+    check(v, b.at(k));
   }
+}
+
+void check_values(const std::map<std::string, ValueSpec>& a,
+                  const std::map<std::string, ValueSpec>& b) {
+  check_each_key(a, b, check_value);
 }
 
 /// ParamValue: files hold plain numbers in the schema's unit, so the number is what travels.
 void check_parameters(const ParameterSet& a, const ParameterSet& b) {
-  REQUIRE(a.size() == b.size());
-  for (const auto& [k, v] : a) {
-    INFO(k);
-    REQUIRE(b.count(k) == 1);
-    CHECK(v.value == b.at(k).value);
-  }
+  check_each_key(a, b, [](const auto& v, const auto& w) { CHECK(v.value == w.value); });
 }
 
 void check_same(const NetworkSpec& a, const NetworkSpec& b) {

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <optional>
 
+#include "inhibition_trial.hpp"
 #include "spindle/models/pyramidal_dendritic.hpp"
 #include "support/catch.hpp"
 
@@ -18,10 +19,7 @@ namespace {
 using namespace spindle;
 using namespace spindle::models;
 
-struct Outcome {
-  std::optional<double> spike_ms;
-  double ca_peak = 0.0;  ///< bAP calcium jump at the distal site
-};
+using Outcome = InhibitionOutcome;
 
 enum class Where { none, soma, dendrite };
 
@@ -29,46 +27,13 @@ enum class Where { none, soma, dendrite };
 /// trunk.
 Outcome run(const PyramidalDendriticParams& p, double nA, Where where, double g, double t_gaba,
             double pulse_ms = 1.0) {
-  PyramidalDendriticGroup cell(p, 1);
-  const Location site = cell.tree().on_path(apical_trunk_leaf(cell.tree().morphology()), 300.0);
-  Time pred = cell.predict(0, Time::zero());
-  struct Ev {
-    Time t;
-    int kind;
-  };
-  std::vector<Ev> ev{{Time::from_ms(50.0), 0}, {Time::from_ms(50.0 + pulse_ms), 1}};
-  if (where != Where::none) ev.push_back({Time::from_ms(t_gaba), 2});
-  std::stable_sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.t < b.t; });
-  const Time end = Time::from_ms(100.0);
-  std::size_t i = 0;
-  for (;;) {
-    const Time t_in = i < ev.size() ? ev[i].t : Time::never();
-    const Time now = std::min(t_in, pred);
-    if (now >= end) break;
-    if (t_in == now) {
-      const Ev e = ev[i++];
-      Time r = keep_prediction;
-      if (e.kind == 0) r = cell.set_current(0, now, 1e3 * nA);
-      if (e.kind == 1) r = cell.set_current(0, now, 0.0);
-      if (e.kind == 2)
-        r = where == Where::soma
-                ? cell.receive(0, now, g, PyramidalDendriticGroup::GABA_A)
-                : cell.receive_at(0, now, g, PyramidalDendriticGroup::GABA_A, site);
-      if (r != keep_prediction) pred = std::min(pred, r);
-    } else {
-      Time next = Time::never();
-      cell.check(0, now, next);
-      pred = next;
-    }
-  }
-  Outcome out;
-  if (!cell.spikes(0).empty()) {
-    const Time t_s = cell.spikes(0).front();
-    out.spike_ms = t_s.to_ms();
-    const Time t_a = t_s + Time::from_ms(p.dend.bap_delay(site.distance_um));
-    out.ca_peak = p.dend.ca_bap * cell.bap_factor(0, site, t_a, end);
-  }
-  return out;
+  InhibitionTrial trial;
+  trial.drive_pA = 1e3 * nA;
+  trial.drive_ms = pulse_ms;
+  trial.g_nS = g;
+  if (where == Where::soma) trial.somatic_gaba_ms = t_gaba;
+  if (where == Where::dendrite) trial.dendritic_gaba_ms = t_gaba;
+  return run_inhibition_trial(p, trial);
 }
 
 }  // namespace
