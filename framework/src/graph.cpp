@@ -32,8 +32,11 @@ BoostCellGraph make_graph(const Simulation& sim) {
 SynapseInfo info_of(const BoostCellGraph& g, BoostCellGraph::edge_descriptor e) {
   const auto& p = g[e];
   return {static_cast<std::uint32_t>(boost::source(e, g)),
-          static_cast<std::uint32_t>(boost::target(e, g)), p.weight, Time::from_ms(p.delay_ms),
-          p.receptor, p.location};
+          static_cast<std::uint32_t>(boost::target(e, g)),
+          p.weight,
+          Time::from_ms(p.delay_ms),
+          p.receptor,
+          p.location};
 }
 }  // namespace
 

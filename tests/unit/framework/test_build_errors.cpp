@@ -39,8 +39,9 @@ TEST_CASE("Build: a valid spec builds", "[build][unit]") {
 TEST_CASE("Build: population mistakes", "[build][unit]") {
   auto net = valid();
   net.populations[0].model = "lif_nope";
-  expect_error(net, "population 'src'",
-               "unknown cell model 'lif_nope'; known cell models: dendritic_listener, listener, parrot");
+  expect_error(
+      net, "population 'src'",
+      "unknown cell model 'lif_nope'; known cell models: dendritic_listener, listener, parrot");
   net = valid();
   net.populations[1].size = 0;
   expect_error(net, "population 'dst'", "size must be >= 1");
