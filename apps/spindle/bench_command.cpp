@@ -242,7 +242,8 @@ int scaling_series(const BenchArgs& args, const std::string& version, StopReques
 int bench_command(const BenchArgs& args, const std::string& version, StopRequest stop) {
   if (args.sim.network == scaling_series_name) return scaling_series(args, version, stop);
   if (args.max_cells_given) throw Error("--max-cells applies only to 'spindle bench scaling'");
-  const SimSetup setup = make_setup(args.sim, "NETWORK");
+  SimSetup setup = make_setup(args.sim, "NETWORK");
+  if (args.no_record) setup.spec.record_spikes = false;
   const LoadedModels catalog = load_models(args.sim.plugins);
   const tbb::global_control threads_cap(tbb::global_control::max_allowed_parallelism,
                                         setup.options.threads);
@@ -252,6 +253,7 @@ int bench_command(const BenchArgs& args, const std::string& version, StopRequest
   nlohmann::ordered_json j;
   j["name"] = setup.network;
   j["scale"] = setup.scale;
+  j["recording"] = !args.no_record;
   add_measurement(j, m, setup.duration_ms);
   j["seed"] = setup.options.seed;
   j["version"] = version;

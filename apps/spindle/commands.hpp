@@ -58,6 +58,7 @@ struct BenchArgs {
   bool duration_given = false;
   std::string max_cells;  ///< --max-cells, for the scaling series only
   bool max_cells_given = false;
+  bool no_record = false;  ///< --no-record: measure without the spike recorder
 };
 
 /// `spindle bench scaling`: Brunel networks from 10^3 to 10^6 cells at fixed in-degree.

@@ -140,6 +140,8 @@ int main(int argc, char** argv) {
                    "scaling only: largest network of the series, 1000 to 1000000 cells "
                    "(default 1000000; sizes that do not fit in memory are skipped)")
       ->type_name("N");
+  bench->add_flag("--no-record", bench_args.no_record,
+                  "Simulate without recording spikes (to measure what recording costs)");
   add_sim_options(*bench, bench_args.sim);
   add_plugin_options(*bench, bench_args.sim.plugins);
 

@@ -266,6 +266,11 @@ def case_bench(run):
           f"bench JSON: {j}")
     check(j["sim_s"] > 0 and j["peak_rss_mb"] > 0 and j["synaptic_events"] > 0, f"bench: {j}")
     check(os.listdir(run.cwd) == [], f"bench wrote {os.listdir(run.cwd)}")
+    # Without the spike recorder the network is the same: same spikes, reported as such.
+    quiet = json.loads(run.ok("bench", "cuba", "--duration", "100", "--no-record").stdout)
+    check(j["recording"] is True and quiet["recording"] is False, f"recording flags: {quiet}")
+    check(quiet["spikes"] == j["spikes"] and quiet["synaptic_events"] == j["synaptic_events"],
+          f"--no-record changed the run: {quiet['spikes']} vs {j['spikes']} spikes")
 
 
 def case_bench_scaling(run):
