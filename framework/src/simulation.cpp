@@ -5,8 +5,9 @@
 //   1. Clear its own outbox[c % 2]. Every partition read it during epoch c - 1, and that epoch
 //      ended at a barrier.
 //   2. Exchange: read every partition's outbox[(c - 1) % 2] (spikes fired in epoch c - 1; no one
-//      writes that buffer during epoch c) and push one delivery per (spike, delay group) with
-//      synapses here into its own input queue.
+//      writes that buffer during epoch c) and push one delivery per (spike, delay) with
+//      synapses here into its own input queue; it names the first of the source's delay groups
+//      with that delay, and the groups after it marked `continues` go with it.
 //   3. Update: pop its own events in the total order (time, kind, target, source, synapse)
 //      until e1, touching only its own cells, queues and recorders; append fired spikes to its
 //      own outbox[c % 2].
@@ -16,7 +17,7 @@
 // for any thread and partition count. One barrier per epoch.
 //
 // Queues of a partition:
-//   input queue: spike deliveries (kind 0, key source cell, delay group), stimulus inputs
+//   input queue: spike deliveries (kind 0, key source cell, first delay group), stimulus inputs
 //     (kind 1, key target cell, stimulus entry) and probe samples (kind 3, key target cell);
 //   prediction queue: a mutable heap with one entry per cell that may cross threshold (kind 2);
 //     entries are lower bounds and are re-checked when popped (see cell_model.hpp).
