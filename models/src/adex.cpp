@@ -40,11 +40,7 @@ AdexParams AdexParams::from(const ParameterValues& v) {
 }
 
 std::string adex_relations(const AdexParams& p) {
-  if (!(p.V_reset < p.V_peak))
-    return fmt::format(
-        "V_reset = {} mV must be below V_peak = {} mV: a cell reset at or above the spike "
-        "cut-off would fire again at once",
-        p.V_reset, p.V_peak);
+  if (auto m = reset_below_peak("V_reset", p.V_reset, p.V_peak); !m.empty()) return m;
   if (!(p.V_peak - p.V_T <= max_exponent * p.Delta_T / 2))
     return fmt::format(
         "V_peak = {} mV lies {} slope factors above V_T = {} mV; at most {} are supported (the "

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "relations.hpp"
 #include "spindle/error.hpp"
 
 namespace spindle::models {
@@ -26,12 +27,7 @@ IzhikevichParams IzhikevichParams::from(const ParameterValues& v) {
 }
 
 std::string izhikevich_relations(const IzhikevichParams& p) {
-  if (!(p.c < p.V_peak))
-    return fmt::format(
-        "c = {} mV must be below V_peak = {} mV: a cell reset at or above the spike cut-off "
-        "would fire again at once",
-        p.c, p.V_peak);
-  return {};
+  return reset_below_peak("c", p.c, p.V_peak);
 }
 
 CellModelInfo izhikevich_model() {

@@ -18,6 +18,16 @@ inline std::string reset_below_threshold(double V_reset, double V_th) {
       V_reset, V_th);
 }
 
+/// "" when the reset potential (parameter `name`) lies below the spike cut-off V_peak, else why
+/// not (models that integrate the upswing to a peak: adex, izhikevich).
+inline std::string reset_below_peak(const char* name, double reset, double V_peak) {
+  if (reset < V_peak) return {};
+  return fmt::format(
+      "{} = {} mV must be below V_peak = {} mV: a cell reset at or above the spike cut-off "
+      "would fire again at once",
+      name, reset, V_peak);
+}
+
 /// "" when the refractory period fits in a simulation, else why not.
 inline std::string refractory_fits(double t_ref) {
   if (t_ref <= max_time_ms) return {};
