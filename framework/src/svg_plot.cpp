@@ -505,6 +505,18 @@ void collect(PanelPlan& pp) {
   pp.outside = !pp.legend.empty() && p.legend_place() == LegendPlace::outside;
 }
 
+/// Moves band labels apart so that neighbours are at least `gap` (data units) apart, keeping
+/// them inside [0, top]: small populations between big ones would otherwise print on top of
+/// each other. Labels stay in band order; each moves as little as the two passes allow.
+void spread_band_labels(std::vector<TickLabel>& labels, double gap, double top) {
+  if (labels.size() < 2 || gap * static_cast<double>(labels.size()) > top) return;
+  for (std::size_t i = 1; i < labels.size(); ++i)
+    labels[i].at = std::max(labels[i].at, labels[i - 1].at + gap);
+  labels.back().at = std::min(labels.back().at, top - gap / 2);
+  for (std::size_t i = labels.size() - 1; i-- > 0;)
+    labels[i].at = std::min(labels[i].at, labels[i + 1].at - gap);
+}
+
 /// Step 2a: vertical layout and y axis (needs only the cell height).
 void plan_vertical(PanelPlan& pp) {
   const Panel& p = *pp.panel;
@@ -528,6 +540,7 @@ void plan_vertical(PanelPlan& pp) {
       base += sz;
       pp.ya.marks.push_back(base);
     }
+    spread_band_labels(pp.ya.labels, base * (kTickFont + 2) / pp.ph, base);
     break;
   }
   pp.need_left = kTickLength + 5 + std::max(8.0, pp.ya.max_label_width(kTickFont)) +

@@ -318,6 +318,30 @@ TEST_CASE("a raster with N spikes has N marks", "[plot]") {
       CHECK(c < 10);
 }
 
+TEST_CASE("raster labels of small bands between big ones do not overlap", "[plot]") {
+  // Two 3-cell bands between 1000-cell bands get ~1 pixel each: their labels, centred on the
+  // bands, would print on top of each other.
+  std::vector<plot::RasterBand> bands;
+  for (const auto& [name, size] :
+       {std::pair{"big1", 1000u}, {"tiny1", 3u}, {"tiny2", 3u}, {"tiny3", 3u}, {"big2", 1000u}})
+    bands.push_back({.name = name, .size = size, .times = {1.0}, .cells = {0}});
+  plot::Figure fig("raster");
+  fig.panel().x().label("time", "ms").limits(0, 10);
+  fig.panel().raster(bands);
+  const std::string svg = fig.svg();
+  std::vector<double> y;
+  for (const char* name : {"big1", "tiny1", "tiny2", "tiny3", "big2"}) {
+    const std::string tail = std::string("\">") + name + "</text>";
+    const auto end = svg.find(tail);
+    REQUIRE(end != std::string::npos);
+    const auto start = svg.rfind(" y=\"", end) + 4;
+    y.push_back(std::stod(svg.substr(start, 16)));
+  }
+  // Rows run upwards: each label sits at least a text line (12 px font) above the previous.
+  for (std::size_t i = 1; i < y.size(); ++i)
+    CHECK(y[i - 1] - y[i] >= 12.0);
+}
+
 TEST_CASE("inconsistent series are errors that name the series", "[plot]") {
   plot::Panel p;
   CHECK_THROWS_AS(p.line("rate", {1, 2, 3}, {1, 2}), spindle::Error);
