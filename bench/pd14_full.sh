@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Potjans & Diesmann (2014) microcircuit at full scale (77,169 cells, ~3e8 synapses), as
 # published (`spindle run --network pd14 --scale 1`): per-population rates over 1 s after a
-# 100 ms transient against the full-scale reference rates of PD14 (science.md 6.1; NEST's
-# full_mean_rates), within 15 %, or within 0.3 Hz for populations below 1 Hz (issue 6,
+# 100 ms transient against the full-scale reference rates of PD14 (science.md 6.1, the
+# "reference rate" row), within 15 %, or within 0.3 Hz for populations below 1 Hz (issue 6,
 # acceptance 1). Prints the build and simulation times and the peak resident memory.
 # Needs about 5-6 GB of memory and many minutes; run it with `nice` on a shared machine.
 #
@@ -43,7 +43,7 @@ from pathlib import Path
 
 folder, t0, window, rss_kb = Path(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 t1 = t0 + window
-# PD14 full-scale rates [Hz] (NEST Potjans_2014 full_mean_rates; science.md 6.1).
+# PD14 full-scale reference rates [Hz] (science.md 6.1, "reference rate" row).
 reference = {"L23E": 0.971, "L23I": 2.868, "L4E": 4.746, "L4I": 5.396,
              "L5E": 8.142, "L5I": 9.078, "L6E": 0.991, "L6I": 7.523}
 summary = json.loads((folder / "summary.json").read_text())

@@ -41,13 +41,16 @@ CONN_PROB = [  # C[target][source]
     [0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252],
     [0.0364, 0.0010, 0.0034, 0.0005, 0.0277, 0.0080, 0.0658, 0.1443]]
 EXT_INDEGREE = [1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100]
-FULL_RATE = [0.971, 2.868, 4.746, 5.396, 8.142, 9.078, 0.991, 7.523]  # Hz
+# Full-scale rates the DC compensation assumes [Hz]: NEST 3's full_mean_rates (science.md 6.1,
+# NEST 3.9 "1.0, 4" row), as models/src/microcircuit.cpp uses them.
+FULL_RATE = [0.903, 2.965, 4.414, 5.876, 7.569, 8.633, 1.105, 7.829]  # Hz
 V0_MEAN = [-68.28, -63.16, -63.33, -63.45, -63.11, -61.66, -66.72, -61.43]  # mV
 V0_SD = [5.36, 4.57, 4.74, 4.94, 4.94, 4.55, 5.46, 4.48]
 BG_RATE = 8.0  # Hz per external synapse
 PSP_EXC = 0.15  # mV
 W_REL_SD, G, L4E_L23E = 0.1, -4.0, 2.0
-D_EXC, D_INH, D_REL_SD, D_MIN = 1.5, 0.75, 0.5, 0.1  # ms
+# NEST 3 redraws delays below half its 0.1 ms resolution, then rounds them to the grid.
+D_EXC, D_INH, D_REL_SD, D_MIN = 1.5, 0.75, 0.5, 0.05  # ms
 CM, TAU_M, TAU_S, T_REF, E_L, V_RESET, V_TH = 250.0, 10.0, 0.5, 2.0, -65.0, -65.0, -50.0
 
 

@@ -44,9 +44,18 @@ constexpr double kConnProb[n_pop][n_pop] = {
     {0.0364, 0.0010, 0.0034, 0.0005, 0.0277, 0.0080, 0.0658, 0.1443}};
 /// External (Poisson) in-degrees.
 constexpr std::array<double, n_pop> kExtIndegree = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
-/// Full-scale mean rates [Hz] (NEST's full_mean_rates), used only for the DC compensation.
-constexpr std::array<double, n_pop> kFullRate = {0.971, 2.868, 4.746, 5.396,
-                                                 8.142, 9.078, 0.991, 7.523};
+/// Full-scale mean rates [Hz] of PD14 (the paper's Table / NEST 2.x's full_mean_rates;
+/// science.md 6.1 "reference rate"): the target of the full-scale validation.
+constexpr std::array<double, n_pop> kReferenceRate = {0.971, 2.868, 4.746, 5.396,
+                                                      8.142, 9.078, 0.991, 7.523};
+/// Full-scale rates [Hz] the DC compensation of a scaled network assumes. NEST 3's example
+/// (network_params.py, full_mean_rates: "obtained by running this PyNEST microcircuit without
+/// MPI, 'local_num_threads' 4 and both 'N_scaling' and 'K_scaling' set to 1"; the same numbers
+/// as science.md 6.1's NEST 3.9 "1.0, 4" row) replaced the older table above; its scale-0.1
+/// rates, our reference at that scale, were produced with these. The two sets differ by up to
+/// 0.6 Hz, which at scale 0.1 moves I_DC by up to 71 pA (2.8 mV of mean drive, L4I).
+constexpr std::array<double, n_pop> kCompensationRate = {0.903, 2.965, 4.414, 5.876,
+                                                         7.569, 8.633, 1.105, 7.829};
 /// Initial membrane potential, NEST's V0_type "optimized" (population-specific normal
 /// distributions chosen by the example's authors to shorten the start transient) [mV].
 constexpr std::array<double, n_pop> kV0Mean = {-68.28, -63.16, -63.33, -63.45,
@@ -61,9 +70,11 @@ constexpr double kL4EtoL23E = 2.0;       ///< L4E -> L23E weight factor
 constexpr double kDelayExc = 1.5;        ///< [ms] mean delay of excitatory synapses
 constexpr double kDelayInh = 0.75;       ///< [ms] mean delay of inhibitory synapses
 constexpr double kDelayRelSd = 0.5;      ///< relative s.d. of delays (truncated normal)
-/// Smallest delay [ms]: NEST redraws delays below its resolution, 0.1 ms; we keep its cut so
-/// the distributions match (the kernel itself only needs delays > 0).
-constexpr double kDelayMin = 0.1;
+/// NEST's resolution [ms]: delays are rounded to it. NEST 3's example redraws delays below half
+/// of it (network.py: min = resolution - 0.5 resolution), so draws in [0.05, 0.15) ms all become
+/// the smallest delay, 0.1 ms; we cut and round the same way.
+constexpr double kResolution = 0.1;
+constexpr double kDelayRedrawBelow = 0.5 * kResolution;
 
 // iaf_psc_exp as in the example: C_m 250 pF, tau_m 10 ms, tau_syn 0.5 ms, t_ref 2 ms,
 // E_L = V_reset = -65 mV, V_th = -50 mV.
@@ -139,7 +150,7 @@ double full_weight(std::size_t target, std::size_t source) {
 /// so 1065 x 0.1 gives 106 cells as in NEST): sizes round(N s); synapse counts
 /// round(K_full s s) (both ends shrink by s); external in-degrees round(K_ext s); every weight
 /// / sqrt(s), which keeps the input variance; and a DC current per population that restores the
-/// mean input lost, computed with the full-scale rates:
+/// mean input lost, computed with the full-scale rates NEST 3 assumes (kCompensationRate):
 ///   I_DC = 1e-3 tau_syn (1 - sqrt(s)) (sum_j w_ij K_full_ij / N_i nu_j + w_ext K_ext nu_bg).
 /// With drive = dc the external trains are replaced by their mean current as well,
 /// 1e-3 tau_syn w_ext K_ext nu_bg (NEST's poisson_input = False).
@@ -166,7 +177,7 @@ Scaled scale_network(const MicrocircuitParams& p) {
     double input_rec = 0.0;
     for (std::size_t j = 0; j < n_pop; ++j) {
       input_rec += full_weight(i, j) * pd14::full_synapse_count(i, j) /
-                   static_cast<double>(kFullSize[i]) * kFullRate[j];
+                   static_cast<double>(kFullSize[i]) * kCompensationRate[j];
     }
     const double input_ext = w_ext * kExtIndegree[i] * kBackgroundRate;
     const double lost = 1.0 - std::sqrt(s);
@@ -197,8 +208,9 @@ ValueSpec delay_spec(bool excitatory) {
   // removes a probability of ~1e-23. NEST rounds each delay to its resolution (0.1 ms in the
   // reference implementation); so do we, which also lets the synapses of one source with equal
   // delay share a delivery (one delay group, not one per synapse).
-  return {Distribution::normal(mean, sd, kDelayMin, mean + 10.0 * sd).rounded_to(kDelayMin),
-          Unit::ms};
+  return {
+      Distribution::normal(mean, sd, kDelayRedrawBelow, mean + 10.0 * sd).rounded_to(kResolution),
+      Unit::ms};
 }
 
 ParameterSet lif_parameters(double dc_pA) {
@@ -369,7 +381,7 @@ double full_synapse_count(std::size_t target, std::size_t source) {
 }
 
 const std::array<double, num_populations>& full_scale_rates_hz() {
-  return kFullRate;
+  return kReferenceRate;
 }
 
 }  // namespace pd14

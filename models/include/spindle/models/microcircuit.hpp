@@ -5,7 +5,7 @@
 //    "L23E", "L23I", "L4E", "L4I", "L5E", "L5I", "L6E", "L6I" of lif_exp cells (NEST's
 //    iaf_psc_exp), fixed_total_number connections with multapses, external Poisson drive as exact
 //    spike events, and NEST's down-scaling (sizes and in-degrees x scale, weights / sqrt(scale),
-//    a DC current that restores each population's mean input at the full-scale rates).
+//    a DC current that restores each population's mean input at NEST 3's full-scale rates).
 //  - interneurons (the default): each layer's inhibitory population split into PV basket cells
 //    ("L23PV"), SOM Martinotti cells ("L23SOM") and VIP cells ("L23VIP"), with per-layer
 //    fractions and connection preferences from the literature, and each cell's total inhibitory
@@ -61,7 +61,9 @@ double connection_probability(std::size_t target, std::size_t source);
 /// Total number of synapses at full scale, K = ln(1 - C) / ln(1 - 1 / (N_pre N_post)), not
 /// rounded.
 double full_synapse_count(std::size_t target, std::size_t source);
-/// Full-scale mean rates [Hz] (PD14 Table; NEST's full_mean_rates).
+/// PD14's full-scale mean rates [Hz] (the paper's table, NEST 2.x's full_mean_rates): the target
+/// of the full-scale validation. The DC compensation of a scaled network uses NEST 3's
+/// full_mean_rates instead, as NEST 3's example does (docs/microcircuit.md, "Down-scaling").
 const std::array<double, num_populations>& full_scale_rates_hz();
 }  // namespace pd14
 
