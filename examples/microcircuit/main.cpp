@@ -5,7 +5,7 @@
 // model and the measured rates.
 //
 //   microcircuit [--variant interneurons|pd14] [--scale S] [--duration MS] [--seed N]
-//                [--threads T] [--out DIR] [--quiet] [--toml FILE]
+//                [--threads T] [--out DIR] [--quiet] [--toml FILE] [--dendritic-delay MS]
 //
 // Writes DIR/results.json (settings and per-population cells, rate, CV ISI), DIR/rates.csv and
 // DIR/rates.svg (mean rate per population after a 100 ms transient). With --toml it writes the
@@ -52,6 +52,8 @@ void write_results(const Options& o, const Simulation& sim,
   j["variant"] = mc::variant_name(o.circuit.variant);
   j["scale"] = o.circuit.scale;
   j["seed"] = o.seed;
+  if (o.circuit.variant == mc::MicrocircuitParams::Variant::interneurons)
+    j["dendritic_delay_per_100um_ms"] = o.circuit.dendritic_delay_per_100um;
   j["duration_ms"] = o.duration_ms;
   j["window_ms"] = {kTransientMs, o.duration_ms};
   j["cells"] = sim.num_cells();
@@ -140,6 +142,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--out", out, "Output folder")->capture_default_str();
   app.add_flag("--quiet", o.quiet, "Print nothing but errors");
+  app.add_option("--dendritic-delay", o.circuit.dendritic_delay_per_100um,
+                 "interneurons: delay [ms per 100 um] of the pyramidal cells' dendritic (SOM) "
+                 "inputs to the soma, >= 0; the cable's own is about 1 (docs/microcircuit.md)")
+      ->check(CLI::Range(0.0, 100.0))
+      ->capture_default_str();
   std::string toml;
   app.add_option("--toml", toml, "Write the network as a circuit file FILE; do not simulate")
       ->type_name("FILE");

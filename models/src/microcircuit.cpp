@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "spindle/error.hpp"
+#include "spindle/models/pyramidal_dendritic_psc.hpp"
 
 namespace spindle::models {
 
@@ -115,6 +116,16 @@ constexpr double kPreference[n_types][n_types + 1] = {
     {0.10, 0.50, 0.00, 0.05},  // VIP
 };
 constexpr std::size_t kPyramidal = n_types;
+
+/// The pyramidal cells of the interneuron variant: PD14's soma (lif_exp's equations and the
+/// parameters below) with pyramidal_dendritic's dendrite, so that synapses can land on it.
+constexpr std::string_view kPyramidalModel = "pyramidal_dendritic_psc";
+/// Where SOM Martinotti synapses land on a pyramidal cell: the apical tuft (the morphology's
+/// region "tuft", 450-650 um from the soma). Martinotti axons ramify in layer 1 and contact the
+/// pyramidal cells' tuft dendrites there (Wang et al. 2004, J Physiol 561:65; Silberberg &
+/// Markram 2007, Neuron 53:735).
+constexpr std::string_view kSomRegion = "tuft";
+constexpr double kSomFromUm = 450.0, kSomToUm = 650.0;
 
 // ---- derived numbers -----------------------------------------------------------------------
 
@@ -225,9 +236,13 @@ ParameterSet lif_parameters(double dc_pA) {
           {"I_e", Picoamps{dc_pA}}};
 }
 
+/// A population of PD14's cells: `model` with lif_exp's parameters set to PD14's, plus `extra`.
 void add_cells(NetworkSpec& net, const std::string& name, std::size_t size, std::size_t pd14_pop,
-               const Scaled& sc, const MicrocircuitParams& p) {
-  net.add_population(name, "lif_exp", size, lif_parameters(sc.dc_pA[pd14_pop]))
+               const Scaled& sc, const MicrocircuitParams& p, std::string_view model = "lif_exp",
+               const ParameterSet& extra = {}) {
+  ParameterSet params = lif_parameters(sc.dc_pA[pd14_pop]);
+  params.insert(extra.begin(), extra.end());
+  net.add_population(name, std::string(model), size, params)
       .init("V_m", normal(Millivolts{kV0Mean[pd14_pop]}, Millivolts{kV0Sd[pd14_pop]}));
   if (p.drive == MicrocircuitParams::Drive::poisson && sc.ext_indegree[pd14_pop] > 0) {
     net.add_poisson(name, Hertz{sc.ext_indegree[pd14_pop] * kBackgroundRate}, "exc",
@@ -235,19 +250,27 @@ void add_cells(NetworkSpec& net, const std::string& name, std::size_t size, std:
   }
 }
 
+/// Where a projection's synapses land, and the factor on PD14's weight that keeps its mean
+/// somatic effect (1 / the mean attenuation of the place; 1 on the soma).
+struct Placement {
+  LocationSpec where = locate::soma();
+  double weight_factor = 1.0;
+};
+
 /// One fixed_total_number projection (multapses and autapses allowed, as NEST's example),
-/// placed at `where`; nothing when the count rounds to 0.
+/// placed at `at`; nothing when the count rounds to 0.
 void connect(NetworkSpec& net, const std::string& source, const std::string& target, double count,
              std::size_t pd14_target, std::size_t pd14_source, const Scaled& sc,
-             const LocationSpec& where = locate::soma()) {
+             const Placement& at = {}) {
   const auto n = static_cast<std::size_t>(round_half_even(count));
   if (n == 0) return;
   const bool exc = is_exc(pd14_source);
-  net.connect(source, target, ConnectionRule::fixed_total_number(n, /*autapses=*/true),
-              exc ? "exc" : "inh",
-              weight_spec(full_weight(pd14_target, pd14_source) * sc.weight_factor),
-              delay_spec(exc))
-      .at(where);
+  net.connect(
+         source, target, ConnectionRule::fixed_total_number(n, /*autapses=*/true),
+         exc ? "exc" : "inh",
+         weight_spec(full_weight(pd14_target, pd14_source) * sc.weight_factor * at.weight_factor),
+         delay_spec(exc))
+      .at(at.where);
 }
 
 NetworkSpec pd14_variant(const MicrocircuitParams& p, const Scaled& sc) {
@@ -264,12 +287,17 @@ NetworkSpec pd14_variant(const MicrocircuitParams& p, const Scaled& sc) {
 }
 
 /// Where a class's synapses land on a pyramidal cell. PV basket cells: the soma. SOM Martinotti
-/// cells: the distal apical dendrite and tuft in the cortex, but the pyramidal cells here are
-/// PD14's point neurons (lif_exp, no morphology, so the kernel accepts only somatic synapses);
-/// they stay somatic until a dendritic pyramidal model replaces lif_exp (docs/microcircuit.md).
-/// VIP cells: the few synapses they make on pyramidal cells, at the soma as well.
-LocationSpec pyramid_target(std::size_t /*type*/) {
-  return locate::soma();
+/// cells: the apical tuft, with PD14's weight divided by the tuft's mean attenuation to the soma
+/// (exp(-d / lambda_epsp) averaged over the region), so that the mean somatic inhibition per
+/// synapse, and with PD14's count each pyramidal cell's total, stays PD14's. VIP cells: the few
+/// synapses they make on pyramidal cells, at the soma.
+Placement pyramid_target(std::size_t type) {
+  if (type != SOM) return {};
+  const double lambda_epsp = PyramidalDendriticPscParams::defaults().dend.lambda_epsp;
+  const double attenuation = mean_attenuation(
+      pyramidal_dendritic_morphology(), std::string(kSomRegion), kSomFromUm, kSomToUm, lambda_epsp);
+  return {locate::region(std::string(kSomRegion), Micrometres{kSomFromUm}, Micrometres{kSomToUm}),
+          1.0 / attenuation};
 }
 
 std::string type_name(std::size_t layer, std::size_t type) {
@@ -295,7 +323,8 @@ NetworkSpec interneuron_variant(const MicrocircuitParams& p, const Scaled& sc) {
     size[l][PV] = n_inh - size[l][SOM] - size[l][VIP];
   }
   for (std::size_t l = 0; l < n_layers; ++l) {
-    add_cells(net, std::string(kNames[2 * l]), sc.size[2 * l], 2 * l, sc, p);
+    add_cells(net, std::string(kNames[2 * l]), sc.size[2 * l], 2 * l, sc, p, kPyramidalModel,
+              {{"epsp_delay_per_100um", Milliseconds{p.dendritic_delay_per_100um}}});
     for (std::size_t t = 0; t < n_types; ++t)
       add_cells(net, type_name(l, t), size[l][t], 2 * l + 1, sc, p);
   }
@@ -327,8 +356,9 @@ NetworkSpec interneuron_variant(const MicrocircuitParams& p, const Scaled& sc) {
                 sc.synapses(i_i, e_j, p.scale) * static_cast<double>(size[li][t]) / n_i_inh, i_i,
                 e_j, sc);
       }
-      // Inhibitory sources onto pyramids: PD14's count (so count x weight is unchanged),
-      // shared out among the classes by their preference for pyramidal cells.
+      // Inhibitory sources onto pyramids: PD14's count (so count x weight, as it reaches the
+      // soma, is unchanged), shared out among the classes by their preference for pyramidal
+      // cells, each class at its place (pyramid_target).
       for (std::size_t pre = 0; pre < n_types; ++pre) {
         connect(net, type_name(lj, pre), pyr,
                 sc.synapses(e_i, i_j, p.scale) * source_share(lj, pre, kPyramidal), e_i, i_j, sc,
@@ -392,6 +422,10 @@ NetworkSpec microcircuit_network(const MicrocircuitParams& p) {
   }
   if (!(p.selectivity >= 0.0 && p.selectivity <= 1.0)) {
     throw Error(fmt::format("microcircuit: selectivity must be in [0, 1], got {}", p.selectivity));
+  }
+  if (!(p.dendritic_delay_per_100um >= 0.0 && std::isfinite(p.dendritic_delay_per_100um))) {
+    throw Error(fmt::format("microcircuit: dendritic_delay_per_100um must be >= 0 ms, got {}",
+                            p.dendritic_delay_per_100um));
   }
   const Scaled sc = scale_network(p);
   return p.variant == MicrocircuitParams::Variant::pd14 ? pd14_variant(p, sc)

@@ -53,9 +53,8 @@ double DendriticKernelParams::shunt(double g_nS, double a_ms,
   return g_nS * window(a_ms) * std::exp(-sep.distance_um / lambda) / g_half;
 }
 
-PyramidalDendriticParams PyramidalDendriticParams::from(const ParameterValues& v) {
-  PyramidalDendriticParams p;
-  p.soma = LifCondParams::from(v);
+DendriteParams DendriteParams::from(const ParameterValues& v) {
+  DendriteParams p;
   DendriticKernelParams& d = p.dend;
   d.bap_latency = v["bap_latency"];
   d.bap_delay_per_100um = v["bap_delay_per_100um"];
@@ -74,11 +73,19 @@ PyramidalDendriticParams PyramidalDendriticParams::from(const ParameterValues& v
     p.ca_sites[k] = v[fmt::format("ca_site_{}", k + 1)];
   p.plasticity = v["plasticity"] != 0.0;
   p.rho0 = v["rho0"];
+  p.gaba_to_soma = v["gaba_to_soma"] != 0.0;
   p.gb = gb_cortical;
   p.gb.tau_ca = d.tau_ca;
   p.gb.c_pre = d.ca_epsp;
   p.gb.c_post = d.ca_bap;
   p.gb.delay_pre = d.ca_epsp_delay;
+  return p;
+}
+
+PyramidalDendriticParams PyramidalDendriticParams::from(const ParameterValues& v) {
+  PyramidalDendriticParams p;
+  static_cast<DendriteParams&>(p) = DendriteParams::from(v);
+  p.soma = LifCondParams::from(v);
   return p;
 }
 
@@ -104,31 +111,34 @@ std::size_t apical_trunk_leaf(const Morphology& m) {
   return leaf;
 }
 
+double mean_attenuation(const Morphology& m, const std::string& region, double from_um,
+                        double to_um, double lambda_um) {
+  // Each branch of the region contributes the integral of exp(-d / lambda) over its part of
+  // [from, to]; the mean divides by the total path length of those parts.
+  double integral = 0.0, length = 0.0;
+  for (std::size_t b = 0; b < m.branches.size(); ++b) {
+    if (m.branches[b].region != region) continue;
+    const double start = m.start_um(b), end = start + m.branches[b].length_um;
+    const double lo = std::max(start, from_um), hi = std::min(end, to_um);
+    if (!(hi > lo)) continue;
+    integral += lambda_um * (std::exp(-lo / lambda_um) - std::exp(-hi / lambda_um));
+    length += hi - lo;
+  }
+  if (!(length > 0.0))
+    throw Error(fmt::format("no dendrite of region '{}' lies between {} and {} um", region, from_um,
+                            to_um));
+  return integral / length;
+}
+
 std::string pyramidal_dendritic_relations(const PyramidalDendriticParams& p) {
   if (auto m = reset_below_threshold(p.soma.V_reset, p.soma.V_th); !m.empty()) return m;
   if (auto m = refractory_fits(p.soma.t_ref); !m.empty()) return m;
   return {};
 }
 
-CellModelInfo pyramidal_dendritic_model() {
-  CellModelInfo m;
-  m.name = "pyramidal_dendritic";
-  m.summary =
-      "reduced pyramidal cell: conductance-based LIF soma plus event-driven dendritic kernels "
-      "(bAP calcium, location- and timing-dependent GABA_A shunt, attenuated dendritic EPSPs, "
-      "optional Graupner-Brunel plasticity), calibrated against pyramidal_cable (Müllner et al. "
-      "2015)";
-  // The soma block is lif_cond's schema (same names, order and ranges; I_e keeps its index).
-  std::vector<ParamInfo> soma = lif_cond_model().parameters;
-  const std::map<std::string, double> soma_defaults{
-      {"C_m", 150.0}, {"g_L", 7.5},   {"E_L", -70.0},   {"V_th", -55.0},      {"V_reset", -65.0},
-      {"t_ref", 2.0}, {"E_exc", 0.0}, {"E_inh", -70.0}, {"tau_syn_exc", 2.0}, {"tau_syn_inh", 5.0}};
-  for (auto& p : soma)
-    if (auto it = soma_defaults.find(p.name); it != soma_defaults.end())
-      p = with_default(p, it->second);
-  m.parameters = soma;
+std::vector<ParamInfo> dendrite_parameters(double gaba_to_soma_default) {
   const GraupnerBrunelParams& gb = gb_cortical;
-  std::vector<ParamInfo> dend = {
+  return {
       param_nonnegative("bap_latency", Unit::ms, calibrated_bap_latency,
                         "delay from the somatic spike to the bAP at the soma end of the tree "
                         "(calibrated)"),
@@ -168,23 +178,54 @@ CellModelInfo pyramidal_dendritic_model() {
       param_range("plasticity", Unit::none, 0.0, 0.0, 1.0,
                   "1: Graupner-Brunel plasticity at dendritic AMPA synapses (cortical fit)"),
       param_range("rho0", Unit::none, 0.5, 0.0, 1.0, "initial rho of plastic synapses"),
+      param_range("gaba_to_soma", Unit::none, gaba_to_soma_default, 0.0, 1.0,
+                  "1: a dendritic GABA_A input also reaches the soma, attenuated and delayed as "
+                  "a dendritic EPSP (exp(-d / lambda_epsp), d epsp_delay_per_100um / 100 um)"),
   };
+}
+
+std::vector<StateVarInfo> dendrite_state() {
+  std::vector<StateVarInfo> state;
+  for (std::size_t k = 1; k <= PyramidalDendriticGroup::n_sites; ++k)
+    state.push_back({fmt::format("Ca_{}", k), Unit::none,
+                     fmt::format("bAP calcium at ca_site_{} on the apical trunk", k)});
+  return state;
+}
+
+CellModelInfo pyramidal_dendritic_model() {
+  CellModelInfo m;
+  m.name = "pyramidal_dendritic";
+  m.summary =
+      "reduced pyramidal cell: conductance-based LIF soma plus event-driven dendritic kernels "
+      "(bAP calcium, location- and timing-dependent GABA_A shunt, attenuated dendritic EPSPs, "
+      "optional Graupner-Brunel plasticity), calibrated against pyramidal_cable (Müllner et al. "
+      "2015)";
+  // The soma block is lif_cond's schema (same names, order and ranges; I_e keeps its index).
+  std::vector<ParamInfo> soma = lif_cond_model().parameters;
+  const std::map<std::string, double> soma_defaults{
+      {"C_m", 150.0}, {"g_L", 7.5},   {"E_L", -70.0},   {"V_th", -55.0},      {"V_reset", -65.0},
+      {"t_ref", 2.0}, {"E_exc", 0.0}, {"E_inh", -70.0}, {"tau_syn_exc", 2.0}, {"tau_syn_inh", 5.0}};
+  for (auto& p : soma)
+    if (auto it = soma_defaults.find(p.name); it != soma_defaults.end())
+      p = with_default(p, it->second);
+  m.parameters = soma;
+  const std::vector<ParamInfo> dend = dendrite_parameters(0.0);
   m.parameters.insert(m.parameters.end(), dend.begin(), dend.end());
   m.receptors = {
       {"AMPA", Unit::nS, +1,
        "excitatory conductance; on a dendrite attenuated and delayed to the soma"},
       {"GABA_A", Unit::nS, +1,
        "shunting conductance: on the soma/AIS a somatic conductance, on a dendrite an alpha "
-       "conductance that scales nearby bAP calcium"},
+       "conductance that scales nearby bAP calcium (and with gaba_to_soma = 1 also reaches the "
+       "soma attenuated and delayed)"},
   };
   m.state = {
       {"V_m", Unit::mV, "somatic membrane potential"},
       {"g_exc", Unit::nS, "somatic excitatory conductance"},
       {"g_inh", Unit::nS, "somatic inhibitory (shunting) conductance"},
   };
-  for (std::size_t k = 1; k <= PyramidalDendriticGroup::n_sites; ++k)
-    m.state.push_back({fmt::format("Ca_{}", k), Unit::none,
-                       fmt::format("bAP calcium at ca_site_{} on the apical trunk", k)});
+  for (const StateVarInfo& v : dendrite_state())
+    m.state.push_back(v);
   m.per_cell_parameters = {"I_e"};
   m.check_relations = [](const ParameterValues& v) {
     return pyramidal_dendritic_relations(PyramidalDendriticParams::from(v));
@@ -199,9 +240,23 @@ CellModelInfo pyramidal_dendritic_model() {
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+DendriticSoma lif_cond_soma(const LifCondParams& p, std::size_t n) {
+  // Both receptors are conductances (>= 0); a GABA_A weight is the conductance itself.
+  return {
+      std::make_unique<ode::OdeCellGroup<LifCondDynamics>>(LifCondDynamics{p}, n), {+1, +1}, 1.0};
+}
+}  // namespace
+
 PyramidalDendriticGroup::PyramidalDendriticGroup(const PyramidalDendriticParams& p, std::size_t n)
-    : p_(p), tree_(pyramidal_dendritic_morphology()), soma_(LifCondDynamics{p.soma}, n), cells_(n) {
+    : PyramidalDendriticGroup(p, lif_cond_soma(p.soma, n), n) {
   SPINDLE_ASSERT(pyramidal_dendritic_relations(p).empty());
+}
+
+PyramidalDendriticGroup::PyramidalDendriticGroup(const DendriteParams& p, DendriticSoma soma,
+                                                 std::size_t n)
+    : p_(p), tree_(pyramidal_dendritic_morphology()), soma_(std::move(soma)), cells_(n) {
+  SPINDLE_ASSERT(soma_.group && soma_.group->size() == n);
   const std::size_t leaf = apical_trunk_leaf(tree_.morphology());
   for (std::size_t k = 0; k < n_sites; ++k)
     sites_[k] = tree_.on_path(leaf, p.ca_sites[k]);
@@ -219,11 +274,11 @@ void PyramidalDendriticGroup::set_state(std::size_t cell, std::size_t var, doubl
     throw Error(
         "pyramidal_dendritic: the calcium probes Ca_1..Ca_4 follow from the bAPs and "
         "cannot be initialised");
-  soma_.set_state(cell, var, value);
+  soma_.group->set_state(cell, var, value);
 }
 
 void PyramidalDendriticGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
-  soma_.set_parameter(cell, param, value);  // I_e, at lif_cond's index
+  soma_.group->set_parameter(cell, param, value);  // the soma's schema comes first
 }
 
 Time PyramidalDendriticGroup::next_event(const Cell& c) const noexcept {
@@ -232,9 +287,23 @@ Time PyramidalDendriticGroup::next_event(const Cell& c) const noexcept {
   return t;
 }
 
-Time PyramidalDendriticGroup::after_soma(Cell& c, Time soma_answer) noexcept {
-  if (soma_answer != keep_prediction) c.soma_pred = std::min(c.soma_pred, soma_answer);
-  return next_event(c);
+void PyramidalDendriticGroup::after_soma(Cell& c, Time soma_answer) noexcept {
+  // A new answer replaces the soma's prediction, as the kernel would replace it.
+  if (soma_answer != keep_prediction) c.soma_pred = soma_answer;
+}
+
+Time PyramidalDendriticGroup::answer(Cell& c) noexcept {
+  // The kernel keeps the earlier of the bound it holds and a new one (cell_model.hpp), so a
+  // bound that is not earlier changes nothing there: a check at the held time finds no event
+  // due and gives the next one.
+  const Time t = next_event(c);
+  if (t >= c.announced) return keep_prediction;
+  c.announced = t;
+  return t;
+}
+
+void PyramidalDendriticGroup::deliver(std::size_t cell, const Delayed& d) {
+  after_soma(cells_[cell], soma_.group->receive(cell, d.t, d.w, d.receptor));
 }
 
 void PyramidalDendriticGroup::deliver_due(std::size_t cell, Time t) {
@@ -242,9 +311,8 @@ void PyramidalDendriticGroup::deliver_due(std::size_t cell, Time t) {
   std::size_t k = 0;
   for (; k < c.delayed.size() && c.delayed[k].t <= t; ++k) {
     // The kernel checked the cell at every earlier prediction, so only ties with t remain.
-    const Delayed& d = c.delayed[k];
-    SPINDLE_ASSERT(c.soma_pred >= d.t);
-    after_soma(c, soma_.receive(cell, d.t, d.g, AMPA));
+    SPINDLE_ASSERT(c.soma_pred >= c.delayed[k].t);
+    deliver(cell, c.delayed[k]);
   }
   c.delayed.erase(c.delayed.begin(), c.delayed.begin() + static_cast<std::ptrdiff_t>(k));
 }
@@ -252,75 +320,99 @@ void PyramidalDendriticGroup::deliver_due(std::size_t cell, Time t) {
 Time PyramidalDendriticGroup::predict(std::size_t cell, Time t) {
   Cell& c = cells_[cell];
   c = Cell{};
-  const Time r = soma_.predict(cell, t);
+  const Time r = soma_.group->predict(cell, t);
   c.soma_pred = r == keep_prediction ? Time::never() : r;
-  return next_event(c);
+  c.announced = next_event(c);
+  return c.announced;
 }
 
 Time PyramidalDendriticGroup::receive(std::size_t cell, Time t, double weight,
                                       std::size_t receptor) {
-  SPINDLE_ASSERT(cell < size() && receptor < 2 && weight >= 0.0);
+  SPINDLE_ASSERT(cell < size() && receptor < 2 && weight * soma_.weight_sign[receptor] >= 0.0);
   deliver_due(cell, t);
   Cell& c = cells_[cell];
   book_plasticity(c, t);
-  return after_soma(c, soma_.receive(cell, t, weight, receptor));
+  after_soma(c, soma_.group->receive(cell, t, weight, receptor));
+  return answer(c);
+}
+
+void PyramidalDendriticGroup::receive_batch(Time t, std::size_t receptor,
+                                            const std::uint32_t* cells, std::size_t n,
+                                            std::uint32_t index_offset, const float* weights,
+                                            double weight, Time* out) {
+  // Somatic inputs: bring every target up to t, then let the soma take the batch in one call
+  // (its own per-time sharing), then turn its answers into the group's.
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t cell = cells[i] + index_offset;
+    deliver_due(cell, t);
+    book_plasticity(cells_[cell], t);
+  }
+  soma_.group->receive_batch(t, receptor, cells, n, index_offset, weights, weight, out);
+  for (std::size_t i = 0; i < n; ++i) {
+    Cell& c = cells_[cells[i] + index_offset];
+    after_soma(c, out[i]);
+    out[i] = answer(c);
+  }
 }
 
 Time PyramidalDendriticGroup::receive_at(std::size_t cell, Time t, double weight,
                                          std::size_t receptor, Location where) {
   if (where.kind != Location::Kind::dendrite) return receive(cell, t, weight, receptor);
-  SPINDLE_ASSERT(cell < size() && receptor < 2 && weight >= 0.0);
+  SPINDLE_ASSERT(cell < size() && receptor < 2 && weight * soma_.weight_sign[receptor] >= 0.0);
   deliver_due(cell, t);
   Cell& c = cells_[cell];
   book_plasticity(c, t);
   const DendriticKernelParams& d = p_.dend;
+  double w = weight;
   if (receptor == GABA_A) {
     const Time old = t - gaba_horizon_;
     std::size_t k = 0;
     while (k < c.gaba.size() && c.gaba[k].t_on < old)
       ++k;
     c.gaba.erase(c.gaba.begin(), c.gaba.begin() + static_cast<std::ptrdiff_t>(k));
-    c.gaba.push_back({t, weight, where});
-    return keep_prediction;  // no somatic effect
-  }
-  double w = weight;
-  if (p_.plasticity) {
+    c.gaba.push_back({t, std::abs(weight) * soma_.gaba_nS_per_weight, where});
+    if (!p_.gaba_to_soma) return answer(c);  // a local effect only
+  } else if (p_.plasticity) {
     Plastic& s = plastic_at(c, where);
     w *= s.syn.relative_efficacy(p_.rho0);
     s.pre_ca.push_back(t + Time::from_ms(d.ca_epsp_delay));
   }
+  // On its way to the soma along the same cable, excitatory or inhibitory alike.
   const double dist = where.distance_um;
   const Delayed e{t + Time::from_ms(dist * d.epsp_delay_per_100um / 100.0),
-                  w * std::exp(-dist / d.lambda_epsp)};
-  if (e.t == t) return after_soma(c, soma_.receive(cell, t, e.g, AMPA));
+                  w * std::exp(-dist / d.lambda_epsp), receptor};
+  if (e.t == t) {
+    deliver(cell, e);
+    return answer(c);
+  }
   c.delayed.insert(std::upper_bound(c.delayed.begin(), c.delayed.end(), e,
                                     [](const Delayed& a, const Delayed& b) { return a.t < b.t; }),
                    e);
-  return next_event(c);
+  return answer(c);
 }
 
 Time PyramidalDendriticGroup::set_current(std::size_t cell, Time t, double current) {
   deliver_due(cell, t);
-  return after_soma(cells_[cell], soma_.set_current(cell, t, current));
+  Cell& c = cells_[cell];
+  after_soma(c, soma_.group->set_current(cell, t, current));
+  return answer(c);
 }
 
 bool PyramidalDendriticGroup::check(std::size_t cell, Time t, Time& next) {
   SPINDLE_ASSERT(cell < size());
   Cell& c = cells_[cell];
   bool fired = false;
-  // Delayed EPSPs due at or before t, then the soma's own check (inputs before checks).
-  std::size_t k = 0;
-  for (; k < c.delayed.size() && c.delayed[k].t <= t; ++k)
-    after_soma(c, soma_.receive(cell, c.delayed[k].t, c.delayed[k].g, AMPA));
-  c.delayed.erase(c.delayed.begin(), c.delayed.begin() + static_cast<std::ptrdiff_t>(k));
+  // Delayed inputs due at or before t, then the soma's own check (inputs before checks).
+  deliver_due(cell, t);
   if (c.soma_pred <= t) {
     Time n = Time::never();
-    fired = soma_.check(cell, t, n);
+    fired = soma_.group->check(cell, t, n);
     c.soma_pred = n == keep_prediction ? Time::never() : n;
     if (fired) c.spikes.push_back(t);
   }
   book_plasticity(c, t);
   next = next_event(c);
+  c.announced = next;
   return fired;
 }
 
@@ -355,7 +447,7 @@ double PyramidalDendriticGroup::calcium_at(std::size_t cell, const Location& sit
 
 double PyramidalDendriticGroup::probe(std::size_t cell, std::size_t var, Time t) const {
   if (var >= Ca_first) return calcium_at(cell, sites_[var - Ca_first], t);
-  return soma_.probe(cell, var, t);
+  return soma_.group->probe(cell, var, t);
 }
 
 PyramidalDendriticGroup::Plastic& PyramidalDendriticGroup::plastic_at(Cell& c,

@@ -9,6 +9,7 @@
 #include "spindle/models/lif_exp.hpp"
 #include "spindle/models/lif_receptors.hpp"
 #include "spindle/models/pyramidal_dendritic.hpp"
+#include "spindle/models/pyramidal_dendritic_psc.hpp"
 #include "spindle/models/short_term_plasticity.hpp"
 #include "spindle/models/stdp.hpp"
 
@@ -22,6 +23,7 @@ void register_builtin(ModelRegistry& registry) {
   registry.add_cell_model(adex_model());
   registry.add_cell_model(izhikevich_model());
   registry.add_cell_model(pyramidal_dendritic_model());
+  registry.add_cell_model(pyramidal_dendritic_psc_model());
   registry.add_cell_model(cable::pyramidal_cable_model());
   for (const auto& preset : builtin_cell_types())
     registry.add_cell_type(preset);

@@ -9,7 +9,10 @@
 //  - interneurons (the default): each layer's inhibitory population split into PV basket cells
 //    ("L23PV"), SOM Martinotti cells ("L23SOM") and VIP cells ("L23VIP"), with per-layer
 //    fractions and connection preferences from the literature, and each cell's total inhibitory
-//    input (synapse count x weight) kept at PD14's.
+//    input (synapse count x weight, as it reaches the soma) kept at PD14's. The pyramidal cells
+//    are pyramidal_dendritic_psc (PD14's soma plus a dendrite): PV and VIP synapses land on the
+//    soma, SOM synapses on the apical tuft, their weights divided by the tuft's mean
+//    attenuation to the soma.
 //
 // Every number, its source and where the variant departs from PD14 are in docs/microcircuit.md
 // and in the table at the top of models/src/microcircuit.cpp. The spec does not depend on the
@@ -43,6 +46,12 @@ struct MicrocircuitParams {
   /// merely labelled; 1 is the full table, whose strong SOM-VIP mutual inhibition makes the
   /// classes switch each other off at PD14's weights.
   double selectivity = 0.5;
+  /// interneurons only: the delay [ms per 100 um of path] with which the pyramidal cells'
+  /// dendritic inputs (the SOM synapses on the tuft) reach the soma, on top of the synaptic
+  /// delay; >= 0. 0 (the default) keeps PD14's spike-to-soma delays; the cable's own delay
+  /// (pyramidal_dendritic_psc's default, 1 ms per 100 um, 4.5-6.5 ms to the tuft) slows SOM
+  /// inhibition enough to move the pyramidal rates off PD14's (docs/microcircuit.md).
+  double dendritic_delay_per_100um = 0.0;
 };
 
 /// "pd14" / "interneurons"; "poisson" / "dc".

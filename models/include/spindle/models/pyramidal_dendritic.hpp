@@ -8,10 +8,18 @@
 // Soma: the conductance-based LIF of lif_cond (same parameters, same equations, same shared
 // integrator and event logic: this group drives an ode::OdeCellGroup<LifCondDynamics>);
 // somatic/AIS "AMPA" adds to g_exc, somatic/AIS "GABA_A" to g_inh (E_inh at rest: a shunt).
+// The dendrite below does not depend on the soma: PyramidalDendriticGroup drives any soma with
+// an excitatory receptor 0, an inhibitory receptor 1 and the state V_m plus two synaptic
+// variables. `pyramidal_dendritic_psc` (pyramidal_dendritic_psc.hpp) is the same dendrite on
+// lif_exp's current-based soma (PD14's iaf_psc_exp).
 //
 // Dendrite, for a synapse at path distance d from the soma:
 //  - "AMPA" (weight w nS) reaches the soma attenuated and delayed:
 //        g_exc += w exp(-d / lambda_epsp)   at   t + d epsp_delay_per_100um / 100 um
+//  - "GABA_A" with gaba_to_soma = 1 reaches the soma the same way, on the same cable:
+//        g_inh += w exp(-d / lambda_epsp)   at   t + d epsp_delay_per_100um / 100 um
+//    in addition to its local effect on the bAP calcium below (gaba_to_soma = 0, the default
+//    here: no somatic effect, the behaviour the issue-5 calibration and tests were made with).
 //  - every somatic spike at t_s launches a bAP that reaches a site at distance d_s at
 //        t_a = t_s + bap_latency + d_s bap_delay_per_100um / 100 um
 //    and raises the site's calcium by ca_bap f (then decaying with tau_ca), where
@@ -93,13 +101,22 @@ struct DendriticKernelParams {
   double shunt(double g_nS, double a_ms, const TreeSeparation& sep) const noexcept;
 };
 
-struct PyramidalDendriticParams {
-  LifCondParams soma;
+/// Everything of a dendritic pyramidal cell but its soma.
+struct DendriteParams {
   DendriticKernelParams dend;
   std::array<double, 4> ca_sites{};  ///< [um] on the apical trunk
   bool plasticity = false;
   GraupnerBrunelParams gb;  ///< the cortical fit; tau_ca, c_pre, c_post, delay_pre from dend
   double rho0 = 0.5;        ///< initial rho of plastic synapses
+  /// Dendritic GABA_A also reaches the soma, attenuated and delayed like a dendritic EPSP.
+  bool gaba_to_soma = false;
+
+  /// From values resolved against a schema that contains dendrite_parameters().
+  static DendriteParams from(const ParameterValues& v);
+};
+
+struct PyramidalDendriticParams : DendriteParams {
+  LifCondParams soma;
 
   /// From values resolved against pyramidal_dendritic_model().parameters.
   static PyramidalDendriticParams from(const ParameterValues& v);
@@ -107,21 +124,45 @@ struct PyramidalDendriticParams {
   static PyramidalDendriticParams defaults();
 };
 
+/// The schema of the dendrite (calibrated kernel, calcium probes, plasticity, gaba_to_soma with
+/// the given default), shared by every soma choice.
+std::vector<ParamInfo> dendrite_parameters(double gaba_to_soma_default);
+/// The state variables Ca_1..Ca_4 that follow the soma's three.
+std::vector<StateVarInfo> dendrite_state();
+
 /// The morphology: cable::ca1_pyramidal_geometry() as a spindle::Morphology.
 Morphology pyramidal_dendritic_morphology();
 /// Index of the last branch of the apical trunk chain (the trunk is the path soma -> it).
 std::size_t apical_trunk_leaf(const Morphology& m);
+/// Mean of exp(-d / lambda) over the part of `region` between from_um and to_um of path
+/// distance, uniform in path length (what locate::region() draws): the mean somatic fraction of
+/// a dendritic input placed there. Throws spindle::Error when that part is empty.
+double mean_attenuation(const Morphology& m, const std::string& region, double from_um,
+                        double to_um, double lambda_um);
 
 std::string pyramidal_dendritic_relations(const PyramidalDendriticParams& p);
 CellModelInfo pyramidal_dendritic_model();
 
+/// The soma a PyramidalDendriticGroup drives.
+struct DendriticSoma {
+  /// Receptor 0 excitatory, 1 inhibitory; state V_m and two synaptic variables; per-cell
+  /// parameters at the same indices as in the dendritic model's schema.
+  std::unique_ptr<CellGroup> group;
+  std::array<int, 2> weight_sign{+1, +1};  ///< of receptors 0 and 1
+  /// GABA_A peak conductance the bAP kernel sees per unit of |inhibitory weight| [nS / unit].
+  double gaba_nS_per_weight = 1.0;
+};
+
 class PyramidalDendriticGroup final : public CellGroup {
  public:
-  static constexpr std::size_t AMPA = 0, GABA_A = 1;  ///< receptors
-  /// State variables: V_m, g_exc, g_inh, then Ca_1..Ca_4.
+  static constexpr std::size_t AMPA = 0, GABA_A = 1;  ///< receptors (excitatory, inhibitory)
+  /// State variables: V_m and the soma's two synaptic variables (g_exc, g_inh), then Ca_1..Ca_4.
   static constexpr std::size_t V_m = 0, g_AMPA = 1, g_GABA_A = 2, Ca_first = 3, n_sites = 4;
 
+  /// The lif_cond soma (`pyramidal_dendritic`).
   PyramidalDendriticGroup(const PyramidalDendriticParams& p, std::size_t n);
+  /// Any soma (pyramidal_dendritic_psc.hpp).
+  PyramidalDendriticGroup(const DendriteParams& p, DendriticSoma soma, std::size_t n);
 
   std::size_t size() const noexcept override { return cells_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
@@ -130,6 +171,9 @@ class PyramidalDendriticGroup final : public CellGroup {
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
   Time receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
                   Location where) override;
+  void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
+                     std::uint32_t index_offset, const float* weights, double weight,
+                     Time* out) override;
   Time set_current(std::size_t cell, Time t, double current) override;
   bool check(std::size_t cell, Time t, Time& next) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
@@ -145,13 +189,14 @@ class PyramidalDendriticGroup final : public CellGroup {
   /// rho of the plastic synapse at `where`, advanced to t (rho0 if none).
   double rho(std::size_t cell, const Location& where, Time t) const;
   const DendriticTree& tree() const noexcept { return tree_; }
-  const PyramidalDendriticParams& params() const noexcept { return p_; }
+  const DendriteParams& params() const noexcept { return p_; }
   const Location& ca_site(std::size_t k) const { return sites_[k]; }
 
  private:
-  struct Delayed {  // a dendritic EPSP on its way to the soma
+  struct Delayed {  // a dendritic input on its way to the soma
     Time t;
-    double g;
+    double w;
+    std::size_t receptor;
   };
   struct Gaba {  // a dendritic GABA_A input
     Time t_on;
@@ -166,6 +211,7 @@ class PyramidalDendriticGroup final : public CellGroup {
   };
   struct Cell {
     Time soma_pred = Time::never();  // what the kernel would hold for the soma
+    Time announced = Time::never();  // what the kernel holds for this cell
     std::vector<Delayed> delayed;    // ascending in t
     std::vector<Gaba> gaba;          // ascending in t_on
     std::vector<Time> spikes;
@@ -173,16 +219,20 @@ class PyramidalDendriticGroup final : public CellGroup {
   };
 
   Time next_event(const Cell& c) const noexcept;
-  Time after_soma(Cell& c, Time soma_answer) noexcept;
+  void after_soma(Cell& c, Time soma_answer) noexcept;
+  /// next_event(c) as an answer to the kernel: keep_prediction unless it is earlier than what
+  /// the kernel holds.
+  Time answer(Cell& c) noexcept;
+  void deliver(std::size_t cell, const Delayed& d);
   void deliver_due(std::size_t cell, Time t);
   void book_plasticity(Cell& c, Time t);
   Plastic& plastic_at(Cell& c, const Location& where);
 
-  PyramidalDendriticParams p_;
+  DendriteParams p_;
   DendriticTree tree_;
   std::array<Location, n_sites> sites_{};
   Time gaba_horizon_, booking_lag_;
-  ode::OdeCellGroup<LifCondDynamics> soma_;
+  DendriticSoma soma_;
   std::vector<Cell> cells_;
 };
 
