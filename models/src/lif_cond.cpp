@@ -39,7 +39,8 @@ CellModelInfo lif_cond_model() {
   m.name = "lif_cond";
   m.summary =
       "leaky integrate-and-fire with exponential synaptic conductances, error-controlled "
-      "Dormand-Prince integration with an exact-to-the-tick crossing search (NEST "
+      "semi-analytic (Taylor) propagation and Dormand-Prince look-aheads with an "
+      "exact-to-the-tick crossing search (NEST "
       "iaf_cond_exp; Brette et al. 2007, COBA)";
   m.parameters = {
       param_positive("C_m", Unit::pF, 250.0, "membrane capacitance"),
@@ -55,8 +56,8 @@ CellModelInfo lif_cond_model() {
       param_positive("tau_syn_exc", Unit::ms, 0.2, "decay time of the excitatory conductance"),
       param_positive("tau_syn_inh", Unit::ms, 2.0, "decay time of the inhibitory conductance"),
       param_any("I_e", Unit::pA, 0.0, "constant bias current"),
-      ode::rtol_param(1e-10),
-      ode::atol_param(1e-10, "mV"),
+      ode::rtol_param(LifCondParams::default_tolerance),
+      ode::atol_param(LifCondParams::default_tolerance, "mV"),
   };
   m.receptors = {
       {"exc", Unit::nS, +1, "excitatory conductance: g_exc jumps up by the weight"},

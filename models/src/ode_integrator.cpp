@@ -87,4 +87,89 @@ double step_factor(double err, bool after_reject) noexcept {
   return after_reject ? std::min(f, 1.0) : f;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Conductance-based membranes (see the header): Taylor steps and the supremum of the drive.
+
+namespace {
+
+/// One Taylor step of length h from V with conductances g (see the header): true and the
+/// increment V(h) - V in `dv` when the series met the tolerance within taylor_max_terms.
+bool taylor_step(const ConductanceMembrane& m, double V, const std::array<double, 2>& g,
+                 const std::array<double, 2>& inv_tau, double bias, double h, double rate,
+                 double eps, double& dv) noexcept {
+  constexpr int K = taylor_max_terms;
+  const double inv_C = 1.0 / m.C_m;
+  const double qe = g[0] * inv_C, qi = g[1] * inv_C;
+  const double me = -h * inv_tau[0], mi = -h * inv_tau[1];
+  // Scaled coefficients (of theta = local time / h): G_k h^k / C, J_k h^k / C, w_k = v_k h^k.
+  std::array<double, K + 1> gk, w;
+  double pe = 1.0, pi = 1.0;  // (-h / tau_r)^k / k!
+  w[0] = V;
+  dv = 0.0;
+  for (int k = 0; k < K; ++k) {
+    gk[k] = qe * pe + qi * pi;
+    double acc = qe * m.E_syn[0] * pe + qi * m.E_syn[1] * pi;
+    if (k == 0) {
+      gk[0] += m.g_L * inv_C;
+      acc += (m.g_L * m.E_L + bias) * inv_C;
+    }
+    for (int j = 0; j <= k; ++j)
+      acc -= gk[j] * w[k - j];
+    w[k + 1] = acc * h / (k + 1);
+    dv += w[k + 1];
+    // Past the hump (k + 1 > rate h) the terms fall faster than geometrically, so the last two
+    // bound what is left.
+    if (k >= 1 && k + 1 > rate * h && std::abs(w[k + 1]) + std::abs(w[k]) <= eps) return true;
+    pe *= me / (k + 1);
+    pi *= mi / (k + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+double propagate_conductance_v(const ConductanceMembrane& m, double V0,
+                               const std::array<double, 2>& g0,
+                               const std::array<double, 2>& inv_tau, double bias, double span,
+                               const Tolerance& tol, std::uint64_t& steps,
+                               std::uint64_t& rejected) noexcept {
+  double V = V0, s = 0.0;
+  std::array<double, 2> g = g0;
+  while (s < span) {
+    const double rate = std::max({(m.g_L + g[0] + g[1]) / m.C_m, inv_tau[0], inv_tau[1]});
+    double h = std::min(span - s, taylor_reach / rate);
+    const double eps = tol.atol + tol.rtol * std::abs(V);
+    double dv = 0.0;
+    while (!taylor_step(m, V, g, inv_tau, bias, h, rate, eps, dv) && h > h_min_ms) {
+      ++rejected;
+      h *= 0.5;
+    }
+    V += dv;
+    ++steps;
+    s += h;
+    if (s < span)
+      for (std::size_t r = 0; r < 2; ++r)
+        if (g[r] != 0.0) g[r] *= std::exp(-h * inv_tau[r]);
+  }
+  return V;
+}
+
+double sup_drive(const ConductanceMembrane& m, double level, const std::array<double, 2>& g0,
+                 const std::array<double, 2>& inv_tau, double bias) noexcept {
+  // D(s) = a + c_0 e^{-r_0 s} + c_1 e^{-r_1 s}. Its sup over s >= 0 is the larger of D(0), the
+  // limit a and, where D' = 0 has a root s* > 0 that is a maximum, D(s*). D' = 0 needs c_0, c_1
+  // of opposite signs: e^{(r_1 - r_0) s*} = -r_1 c_1 / (r_0 c_0); there D'' = r_1 c_1
+  // e^{-r_1 s*} (r_1 - r_0), a maximum iff c_1 (r_1 - r_0) < 0.
+  const double a = m.g_L * (m.E_L - level) + bias;
+  const double c0 = g0[0] * (m.E_syn[0] - level), c1 = g0[1] * (m.E_syn[1] - level);
+  double sup = std::max(a, a + c0 + c1);
+  const double r0 = inv_tau[0], r1 = inv_tau[1];
+  if (c0 * c1 < 0.0 && r0 != r1 && c1 * (r1 - r0) < 0.0) {
+    const double s_star = std::log(-r1 * c1 / (r0 * c0)) / (r1 - r0);
+    if (s_star > 0.0)
+      sup = std::max(sup, a + c0 * std::exp(-r0 * s_star) + c1 * std::exp(-r1 * s_star));
+  }
+  return sup;
+}
+
 }  // namespace spindle::models::ode

@@ -24,15 +24,20 @@
 //   tau_syn_exc  ms     0.2    > 0             decay time of the excitatory conductance
 //   tau_syn_inh  ms     2      > 0             decay time of the inhibitory conductance
 //   I_e          pA     0      finite          constant bias current
-//   rtol         1      1e-10  [1e-13, 1e-3]   relative local error tolerance per step
-//   atol         1      1e-10  [1e-13, 1e-2]   absolute local error tolerance [mV]
+//   rtol         1      1e-6   [1e-13, 1e-3]   relative local error tolerance per step
+//   atol         1      1e-6   [1e-13, 1e-2]   absolute local error tolerance [mV]
 // Receptors: "exc", "inh" (nS, weights >= 0). State: "V_m" (mV), "g_exc", "g_inh" (nS).
 //
 // Integration: between events V obeys a linear ODE with time-varying coefficients (the
-// conductances decay exactly); the shared Dormand-Prince 5(4) integrator solves it with the
-// tight default tolerance above, which keeps V within 1e-6 mV of a fine-step reference over
-// long input sequences (tests/validation/neurons/test_lif_cond.cpp). Spikes: first tick at or
-// after the crossing of the numerical solution (the crossing search of ode_integrator.hpp).
+// conductances decay exactly), C V' = J(s) - G(s) V. It is propagated semi-analytically by the
+// Taylor steps of ode_integrator.hpp (ode::propagate_conductance_v; LifCondDynamics::membrane()),
+// and a look-ahead is skipped whenever ode::sup_drive proves that the drive at threshold stays
+// <= 0 for all later times (the cell cannot fire without another input: most of the time in
+// COBA). Otherwise the shared Dormand-Prince 5(4) integrator with its crossing search looks
+// ahead. Spikes: first tick at or after the crossing of the numerical solution.
+// Default tolerance 1e-6 (local error <= 1e-6 + 1e-6 |V| mV per step): under COBA input the spike
+// times are within 1.3e-5 ms of a fine RK4 reference (tests/validation/neurons/test_lif_cond.cpp),
+// against up to 9e-3 ms for Brian2's exponential Euler at dt = 0.01 ms (docs/performance.md).
 #pragma once
 
 #include <string>
@@ -45,6 +50,8 @@ namespace spindle::models {
 
 /// Lowered, validated lif_cond parameters: plain doubles in ms, mV, nS, pA, pF.
 struct LifCondParams {
+  /// Default rtol and atol: see the header comment (Integration) for why this value.
+  static constexpr double default_tolerance = 1e-6;
   double C_m = 250.0;         ///< [pF]
   double g_L = 250.0 / 15.0;  ///< [nS]
   double E_L = -70.0;         ///< [mV]
@@ -56,7 +63,7 @@ struct LifCondParams {
   double tau_syn_exc = 0.2;   ///< [ms]
   double tau_syn_inh = 2.0;   ///< [ms]
   double I_e = 0.0;           ///< [pA]
-  ode::Tolerance tol{1e-10, 1e-10};
+  ode::Tolerance tol{default_tolerance, default_tolerance};
 
   /// From values resolved against lif_cond_model().parameters.
   static LifCondParams from(const ParameterValues& v);
@@ -88,6 +95,10 @@ struct LifCondDynamics {
   int weight_sign(std::size_t) const noexcept { return +1; }
   double t_ref() const noexcept { return p.t_ref; }
   ode::Settings settings() const noexcept;
+  /// The equations above as an ode::ConductanceMembrane: propagated semi-analytically.
+  ode::ConductanceMembrane membrane() const noexcept {
+    return {p.C_m, p.g_L, p.E_L, {p.E_exc, p.E_inh}};
+  }
 };
 
 class LifCondGroup final : public ode::OdeCellGroup<LifCondDynamics> {

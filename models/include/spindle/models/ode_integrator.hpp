@@ -38,6 +38,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -325,6 +326,61 @@ Run<N> integrate(const F& f, const Vec<N>& y0, double s_end, double h, const Set
 }
 
 // ---------------------------------------------------------------------------------------------
+// Conductance-based membranes: semi-analytic propagation and a proven no-crossing test.
+//
+// A model whose ODE state is V alone, with the two synaptic variables as conductances,
+//   C dV/dt = J(s) - G(s) V,  G = g_L + g_0(s) + g_1(s),
+//   J = g_L E_L + bias + g_0(s) E_0 + g_1(s) E_1,  g_r(s) = g_r e^{-s / tau_r},
+// is linear in V with coefficients known in closed form. Its solution is entire in s, so a
+// Taylor series in s converges on any step: the coefficients of G and J are those of the
+// exponentials, and V's follow from the recursion (k + 1) C v_{k+1} = J_k - sum_j G_j v_{k-j}
+// (O(K^2) flops for K terms, no exp). A step h is chosen so that the series' hump is small
+// (h <= taylor_reach / rate, rate = max(G(0) / C, 1 / tau_r)); terms are added until the last two
+// together are below atol + rtol |V| (the local error control), else the step is halved.
+//
+// No crossing: at V = level the slope is D(s) / C with D(s) = J(s) - G(s) level. While D <= 0,
+// V - level = Phi(s) (V0 - level) + int Phi(s) / Phi(u) D(u) / C du stays < 0 (Phi > 0): a cell
+// below `level` whose D stays <= 0 on [0, inf) cannot reach it without input (the exact solution,
+// not a numerical one). D = A + c_0 e^{-s / tau_0} + c_1 e^{-s / tau_1} has at most one
+// stationary point, so its supremum over s >= 0 is closed-form (sup_drive).
+
+/// The membrane of a conductance-based model (see above): capacitance [pF], leak [nS] and
+/// reversal potentials [mV] of the leak and of the two synaptic conductances.
+struct ConductanceMembrane {
+  double C_m = 1.0;
+  double g_L = 0.0;
+  double E_L = 0.0;
+  std::array<double, 2> E_syn{};
+};
+
+/// Step length in units of 1 / rate (see above): the series' largest term is then below
+/// about e^reach times its first, and 30 terms reach 1e-12 of it.
+inline constexpr double taylor_reach = 2.5;
+/// Terms per Taylor step at most; a step that needs more is halved.
+inline constexpr int taylor_max_terms = 30;
+
+/// V after `span` [ms] from V0, conductances g0 [nS] at the start decaying with rates inv_tau
+/// [1/ms], constant bias current [pA]; counts steps (and halvings) into `steps` / `rejected`.
+double propagate_conductance_v(const ConductanceMembrane& m, double V0,
+                               const std::array<double, 2>& g0,
+                               const std::array<double, 2>& inv_tau, double bias, double span,
+                               const Tolerance& tol, std::uint64_t& steps,
+                               std::uint64_t& rejected) noexcept;
+
+/// sup over s >= 0 of D(s) = J(s) - G(s) level [pA] (see above); <= 0 proves that a cell below
+/// `level` does not reach it without further input.
+double sup_drive(const ConductanceMembrane& m, double level, const std::array<double, 2>& g0,
+                 const std::array<double, 2>& inv_tau, double bias) noexcept;
+
+/// Dynamics that are such a membrane (dim 1, V only) say so through `membrane()`; OdeCellGroup
+/// then propagates them with propagate_conductance_v and skips look-aheads that sup_drive proves
+/// needless.
+template <class D>
+concept ConductanceDynamics = D::dim == 1 && requires(const D& d) {
+  { d.membrane() } -> std::same_as<ConductanceMembrane>;
+};
+
+// ---------------------------------------------------------------------------------------------
 // OdeCellGroup: the event logic shared by every integrated model.
 //
 // A model is a "dynamics" struct D with
@@ -452,7 +508,7 @@ class OdeCellGroup : public CellGroup {
     bool fired = false;
     if (c.flags & pending_flag) {
       fired = true;  // reset already applied at t by settle()/commit()
-    } else if ((c.flags & (exact_flag | bound_flag)) && c.pred > t) {
+    } else if ((c.flags & (exact_flag | bound_flag | proven_flag)) && c.pred > t) {
       next = c.pred;  // an earlier bound the kernel still held
       return false;
     } else if (c.flags & exact_flag) {
@@ -505,6 +561,10 @@ class OdeCellGroup : public CellGroup {
   static constexpr std::uint8_t exact_flag = 1;    // pred is a found crossing tick
   static constexpr std::uint8_t bound_flag = 2;    // pred is a look-ahead end, la_y the state
   static constexpr std::uint8_t pending_flag = 4;  // fired at pred by an input of that tick
+  // Conductance dynamics only: sup_drive proved that the exact solution from the committed state
+  // stays below level up to pred (Time::never()): states before it need no crossing search.
+  static constexpr std::uint8_t proven_flag = 8;
+  static constexpr bool conductance = ConductanceDynamics<D>;
 
   // Per cell, one record: every event touches all of one cell's fields and none of another's,
   // so an array of records keeps each event on one or two cache lines.
@@ -558,15 +618,26 @@ class OdeCellGroup : public CellGroup {
     tr.y = c.y;
     if (t <= c.t) return tr;
     Time t0 = c.t;
+    if constexpr (conductance) {
+      if (c.flags & proven_flag) {
+        tr.y[0] = proven_v(c, t, tr.steps, tr.rejected);
+        return tr;
+      }
+    }
     if (t0 < c.ref_end) {
       const Time stop = std::min(t, c.ref_end);
-      Run<dim> r = run(c.y, c.syn, bias(c), (stop - t0).to_ms(), c.h, true);
-      tr.y = r.y;
-      tr.y[0] = c.y[0];
-      tr.steps += r.steps;
-      tr.rejected += r.rejected;
-      if (t <= c.ref_end) return tr;
-      t0 = stop;
+      if constexpr (conductance) {  // V held, nothing else to integrate
+        if (t <= c.ref_end) return tr;
+        t0 = stop;
+      } else {
+        Run<dim> r = run(c.y, c.syn, bias(c), (stop - t0).to_ms(), c.h, true);
+        tr.y = r.y;
+        tr.y[0] = c.y[0];
+        tr.steps += r.steps;
+        tr.rejected += r.rejected;
+        if (t <= c.ref_end) return tr;
+        t0 = stop;
+      }
     } else if ((c.flags & bound_flag) && t == c.pred) {
       tr.y = c.la_y;  // the look-ahead's end: no step repeated
       return tr;
@@ -637,12 +708,39 @@ class OdeCellGroup : public CellGroup {
       c.pred = c.ref_end;
       return keep_prediction;  // the kernel holds the refractory end (from check())
     }
+    if constexpr (conductance) {
+      if (never_crosses(c)) return c.pred;
+    }
     c.pred = t;
     return t;
   }
 
+  /// Conductance dynamics: true (and pred never, proven_flag) when sup_drive proves that the
+  /// committed state, free and below level, reaches level only with further input.
+  bool never_crosses(Cell& c) const noexcept requires conductance {
+    if (!(c.y[0] < set_.level) ||
+        sup_drive(dyn_.membrane(), set_.level, c.syn, inv_tau_, bias(c)) > 0.0)
+      return false;
+    c.flags = proven_flag;
+    c.pred = Time::never();
+    return true;
+  }
+
+  /// Conductance dynamics under proven_flag: V at t >= c.t (free, no crossing to search). The
+  /// result is kept below level: the exact solution is, and the numerical one is within the
+  /// tolerance of it.
+  double proven_v(const Cell& c, Time t, std::uint64_t& steps,
+                  std::uint64_t& rejected) const noexcept requires conductance {
+    const double v = propagate_conductance_v(dyn_.membrane(), c.y[0], c.syn, inv_tau_, bias(c),
+                                             (t - c.t).to_ms(), set_.tol, steps, rejected);
+    return std::min(v, std::nextafter(set_.level, -std::numeric_limits<double>::infinity()));
+  }
+
   /// From the committed state (free, below level): one look-ahead; sets pred, flags, la_*.
   Time look_ahead(Cell& c) {
+    if constexpr (conductance) {
+      if (never_crosses(c)) return c.pred;
+    }
     const auto ticks = static_cast<std::int64_t>(
         std::clamp(std::floor(c.h / tick_ms), 1.0, std::floor(set_.h_max / tick_ms)));
     if (c.t + Time::from_ticks(ticks) > Time::max_run()) {

@@ -83,10 +83,10 @@ struct CobaParams {
   /// seeds (in Brian2 as here); 100 pA for 50 ms ignites the self-sustained state (~20 Hz).
   double kick = 100.0;
   double kick_ms = 50.0;  ///< [ms]
-  /// lif_cond's local error tolerances (relative, and absolute in mV), its defaults. Looser
-  /// ones trade accuracy for speed (1e-6: about 2x faster on this network, 2026-11-27).
-  double rtol = 1e-10;
-  double atol = 1e-10;
+  /// lif_cond's local error tolerances (relative, and absolute in mV), its defaults (more
+  /// accurate than Brian2 at dt = 0.01 ms: docs/performance.md, COBA).
+  double rtol = 1e-6;
+  double atol = 1e-6;
 };
 
 /// COBA: populations "exc" and "inh" of lif_cond cells (C_m 200 pF, g_L 10 nS so tau_m 20 ms,
