@@ -248,6 +248,69 @@ SpatialFit fit_spatial(const InhibitionMap& map, std::size_t gi) {
   return {side_lambda(px, py), side_lambda(dx, dy)};
 }
 
+LengthConstants mullner_length_constants(const CableCell& cell, const BapProtocol& protocol,
+                                         double limit) {
+  std::vector<double> sweep = protocol.g_gaba_nS;
+  std::sort(sweep.begin(), sweep.end());
+  if (sweep.empty() || !(sweep.front() > 0))
+    throw Error("the conductance sweep needs at least one conductance > 0 nS");
+  BapProtocol one = protocol;
+  LengthConstants out;
+  for (double g : sweep) {
+    one.g_gaba_nS = {g};
+    const InhibitionMap map = inhibition_map(cell, one);
+    const double peak = map.max_inhibition(0);
+    // The smallest g is used even above the limit, as choose_g() does.
+    if (peak > limit && g != sweep.front()) break;
+    const SpatialFit fit = fit_spatial(map, 0);
+    const std::size_t tm = argmax(map, 0).second;
+    const auto contact = static_cast<std::size_t>(
+        std::find(map.record_um.begin(), map.record_um.end(), 0.0) - map.record_um.begin());
+    if (contact == map.record_um.size())
+      throw Error("the recording sites must include the contact (0 um)");
+    out = {g,
+           peak,
+           fit.lambda_proximal_um,
+           fit.lambda_distal_um,
+           map.offsets_ms[tm],
+           map.bap_peak_mV[contact]};
+    if (peak > limit) break;
+  }
+  return out;
+}
+
+BapProtocol diameter_scaling_protocol() {
+  BapProtocol pr;
+  pr.stimulus_nA = 8.0;
+  return pr;
+}
+
+std::vector<DiameterScalingPoint> diameter_scaling(const CellGeometry& geometry,
+                                                   const CableParams& params,
+                                                   const BapProtocol& protocol,
+                                                   const std::vector<double>& scales,
+                                                   double limit) {
+  auto at_scale = [&](double k) {
+    if (!(k > 0)) throw Error(fmt::format("diameter scale must be > 0 (got {})", k));
+    CellGeometry scaled = geometry;
+    for (auto& b : scaled.branches)
+      b.diameter_um *= k;
+    const CableCell cell(scaled, params, protocol.seg_um, protocol.dt_ms);
+    return mullner_length_constants(cell, protocol, limit);
+  };
+  const LengthConstants one = at_scale(1.0);
+  std::vector<DiameterScalingPoint> out;
+  for (double k : scales) {
+    DiameterScalingPoint p;
+    p.k = k;
+    p.lambda = k == 1.0 ? one : at_scale(k);
+    p.ratio_proximal = p.lambda.lambda_proximal_um / one.lambda_proximal_um;
+    p.ratio_distal = p.lambda.lambda_distal_um / one.lambda_distal_um;
+    out.push_back(p);
+  }
+  return out;
+}
+
 TemporalFit fit_temporal(const InhibitionMap& map, std::size_t gi) {
   TemporalFit f;
   const auto [xm, tm] = argmax(map, gi);

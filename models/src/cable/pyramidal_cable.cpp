@@ -157,6 +157,10 @@ CellModelInfo pyramidal_cable_model() {
   return m;
 }
 
+ParameterSet pyramidal_cable_regenerative_dendrites() {
+  return {{"g_Na_dend", regenerative_gNa_dend_mS_cm2}};
+}
+
 PyramidalCableGroup::PyramidalCableGroup(const PyramidalCableParams& p, std::size_t n)
     : p_(p), cable_(ca1_pyramidal_geometry(p.diameter_scale), p.cable, p.max_segment_um, p.dt_ms) {
   for (std::size_t k = 0; k < n_sites; ++k)

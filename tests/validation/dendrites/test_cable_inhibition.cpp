@@ -92,6 +92,39 @@ TEST_CASE("pyramidal_cable: a strong conductance blocks the bAP", "[cable][block
   CHECK(g_block > 2.0);
 }
 
+// Acceptance 1: λ ∝ √d (±20 %) at 0.5x and 2x, scaling the dendritic diameters only (branch
+// lengths, soma, membrane properties, channel densities per area and the protocol unchanged),
+// with Müllner's analysis (the largest g of the 1, 4, ..., 19 nS sweep with peak inhibition
+// <= 30 %; single exponentials without offset on each side). The cell is pyramidal_cable's
+// `regenerative_dendrites` set (g_Na_dend 25 mS/cm2): with the default 12 mS/cm2 the bAP is
+// decremental at 0.5x and regenerative at 2x, so the diameter changes the bAP and not only the
+// cable (docs/dendritic-inhibition.md has the default cell's numbers). The Δt grid is
+// Müllner's around the window's peak; the profile's Δt must fall inside it, so the full grid
+// (the example) picks the same one. One 8 nA pulse for every cell (3 nA does not fire the 2x
+// cell). Measured: ratios 0.831 / 0.713 at 0.5x and 1.284 / 1.594 at 2x (proximal / distal);
+// the worst, +17.6 %, is the soma and the branch points staying put in um while λ moves.
+TEST_CASE("pyramidal_cable: lambda scales with sqrt(diameter) at 0.5x and 2x (diameters only)",
+          "[cable][scaling]") {
+  BapProtocol pr = diameter_scaling_protocol();
+  pr.offsets_ms = {-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0};
+  const auto points =
+      diameter_scaling(ca1_pyramidal_geometry(), regenerative_dendrites(), pr, {1.0, 0.5, 2.0});
+  for (const auto& p : points) {
+    const LengthConstants& l = p.lambda;
+    INFO("scale " << p.k << ": g " << l.g_used_nS << " nS (peak inhibition " << l.max_inhibition
+                  << ", at dt " << l.profile_offset_ms << " ms), bAP peak at the contact "
+                  << l.bap_peak_at_contact_mV << " mV, lambda " << l.lambda_proximal_um << " / "
+                  << l.lambda_distal_um << " um; ratios proximal " << p.ratio_proximal
+                  << ", distal " << p.ratio_distal << "; sqrt(d) predicts " << std::sqrt(p.k));
+    CHECK(l.profile_offset_ms > pr.offsets_ms.front());
+    CHECK(l.profile_offset_ms < pr.offsets_ms.back());
+    CHECK(l.max_inhibition <= 0.30);
+    CHECK(l.bap_peak_at_contact_mV > 0.0);  // the bAP regenerates at every diameter
+    CHECK(std::abs(p.ratio_proximal / std::sqrt(p.k) - 1) <= 0.2);
+    CHECK(std::abs(p.ratio_distal / std::sqrt(p.k) - 1) <= 0.2);
+  }
+}
+
 namespace {
 /// λ's of electrotonically_scaled(ca1_pyramidal_geometry(), k): diameters x k, lengths x √k,
 /// and the protocol scaled with it (contact and recording offsets x √k, somatic pulse x
@@ -131,16 +164,15 @@ SpatialFit lambda_at_scale(double k) {
 }
 }  // namespace
 
-// Acceptance 1: λ ∝ √d (±20%) at 0.5x and 2x. Cable theory's λ = sqrt(R_m d / (4 R_a)) is a
-// statement about a uniform cable; on a finite, tapered tree with a soma and branch points,
-// changing only the diameters also changes every branch's electrotonic length and the soma's
-// share of the load, and with active dendrites it changes the bAP itself (at 2x diameter the
-// bAP turns regenerative and a shunt fails it all-or-none distally; docs/dendritic-inhibition.md
-// has those numbers). The fair test scales the tree as cable theory does, diameters x k and
-// lengths x √k (Müllner et al.'s "mul2"/"div2" variants scale geometry and length constants
-// together): the measured λ must then scale as √k, which checks the solver's geometry, axial
-// conductances and areas against the theory across a 4x range of diameters.
-TEST_CASE("pyramidal_cable: lambda scales with sqrt(diameter) at 0.5x and 2x", "[cable][scaling]") {
+// A consistency check of the solver, not acceptance 1's claim: scaled as cable theory scales
+// a cable (diameters x k and lengths x √k; Müllner et al.'s "mul2"/"div2" model variants scale
+// geometry and length constants together), the tree keeps every branch's electrotonic length
+// and every node's share of the load, so with conductances and the pulse x k^(3/2) the cable
+// equation is the same equation in x/√k and the measured λ must scale as √k almost exactly. This
+// checks the geometry, areas and axial conductances against the theory over a 4x range of
+// diameters.
+TEST_CASE("pyramidal_cable consistency check: under electrotonic scaling lambda scales as sqrt(k)",
+          "[cable][electrotonic]") {
   const SpatialFit one = lambda_at_scale(1.0);
   for (double k : {0.5, 2.0}) {
     const SpatialFit s = lambda_at_scale(k);
@@ -151,7 +183,7 @@ TEST_CASE("pyramidal_cable: lambda scales with sqrt(diameter) at 0.5x and 2x", "
                   << " um (1x: " << one.lambda_proximal_um << " / " << one.lambda_distal_um
                   << "); ratios proximal " << rp << ", distal " << rd << "; sqrt(d) predicts "
                   << expected);
-    CHECK(std::abs(rp / expected - 1) <= 0.2);
-    CHECK(std::abs(rd / expected - 1) <= 0.2);
+    CHECK(std::abs(rp / expected - 1) <= 0.05);  // measured within 2.6 %: the 5 um segments
+    CHECK(std::abs(rd / expected - 1) <= 0.05);
   }
 }

@@ -250,3 +250,17 @@ TEST_CASE("pyramidal_cable: a location off its tree is a build-time error",
     CHECK_THAT(message, Contains("som->pyr"));
   }
 }
+
+TEST_CASE("pyramidal_cable: the regenerative_dendrites set is valid for its schema",
+          "[dendrites][pyramidal_cable]") {
+  // The set names a schema parameter (a renamed one would be an unknown name here) and gives
+  // the network model the cable cell of the diameter-scaling test (channels.hpp).
+  const CellModelInfo m = models::cable::pyramidal_cable_model();
+  const PyramidalCableParams p = PyramidalCableParams::from(resolve_parameters(
+      m.parameters, models::cable::pyramidal_cable_regenerative_dendrites(), "pyramidal_cable"));
+  const models::cable::CableParams expected = models::cable::regenerative_dendrites();
+  CHECK(p.cable.gNa_dend_mS_cm2 == expected.gNa_dend_mS_cm2);
+  CHECK(p.cable.gNa_soma_mS_cm2 == expected.gNa_soma_mS_cm2);
+  CHECK(p.cable.gK_dend_mS_cm2 == expected.gK_dend_mS_cm2);
+  CHECK(p.diameter_scale == 1.0);
+}

@@ -50,6 +50,20 @@ struct CableParams {
   double E_ampa_mV = 0.0;
 };
 
+/// Dendritic Na density of the `regenerative_dendrites` parameter set [mS/cm2]. At the default
+/// 12 mS/cm2 the bAP is decremental in thin dendrites and regenerative in thick ones, so scaling
+/// the diameters changes the bAP itself; at this density it regenerates along the whole apical
+/// trunk at 0.5x, 1x and 2x the default diameters (peak +18 ... +25 mV at 220 um in all three),
+/// and cable theory's sqrt(d) scaling of the inhibition length constants becomes testable
+/// (docs/dendritic-inhibition.md, "sqrt(d) scaling").
+inline constexpr double regenerative_gNa_dend_mS_cm2 = 25.0;
+
+/// `base` with the dendritic Na density regenerative_gNa_dend_mS_cm2, everything else unchanged.
+inline CableParams regenerative_dendrites(CableParams base = {}) {
+  base.gNa_dend_mS_cm2 = regenerative_gNa_dend_mS_cm2;
+  return base;
+}
+
 /// x / (exp(x) - 1), finite at x = 0 (the removable singularity of the HH rate functions).
 inline double exprel_inv(double x) noexcept {
   return std::abs(x) < 1e-6 ? 1.0 - x / 2.0 : x / std::expm1(x);

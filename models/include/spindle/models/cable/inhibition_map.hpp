@@ -96,6 +96,42 @@ struct TemporalFit {
 };
 TemporalFit fit_temporal(const InhibitionMap& map, std::size_t gi);
 
+/// Müllner's length constants of one cell. The maps are computed at the protocol's conductances
+/// in increasing order, stopping after the first whose peak inhibition exceeds `limit`:
+/// inhibition grows with g, so the g used is the one choose_g(limit) picks from the whole sweep,
+/// at a fraction of the cost. Then fit_spatial at that g.
+struct LengthConstants {
+  double g_used_nS = 0.0;       ///< largest g of the sweep with peak inhibition <= limit
+  double max_inhibition = 0.0;  ///< its peak inhibition
+  double lambda_proximal_um = 0.0, lambda_distal_um = 0.0;
+  double profile_offset_ms = 0.0;       ///< Δt of the map's maximum (where the profile is taken)
+  double bap_peak_at_contact_mV = 0.0;  ///< control bAP: peak V at the contact
+};
+LengthConstants mullner_length_constants(const CableCell& cell, const BapProtocol& protocol,
+                                         double limit = 0.30);
+
+/// The protocol of the diameter sweep: the default one with a 8 nA x 1 ms somatic pulse, the
+/// same for every diameter. With 2x thicker dendrites the soma needs 4.1-4.3 nA for a 1 ms
+/// pulse to fire (3 nA does not); 8 nA is at least twice the threshold of every cell of the
+/// sweep and still evokes a single spike.
+BapProtocol diameter_scaling_protocol();
+
+/// Diameter-only scaling (issue 5, acceptance 1): for each k of `scales`, the cell with
+/// `params` on `geometry` with every dendritic diameter x k (branch lengths, soma, membrane
+/// properties and channel densities per area, and the protocol unchanged; for
+/// ca1_pyramidal_geometry() that is ca1_pyramidal_geometry(k)), its length constants, and their
+/// ratios to those at k = 1, which cable theory (λ ∝ sqrt(d)) predicts to be sqrt(k).
+struct DiameterScalingPoint {
+  double k = 1.0;
+  LengthConstants lambda;
+  double ratio_proximal = 1.0, ratio_distal = 1.0;
+};
+std::vector<DiameterScalingPoint> diameter_scaling(const CellGeometry& geometry,
+                                                   const CableParams& params,
+                                                   const BapProtocol& protocol,
+                                                   const std::vector<double>& scales,
+                                                   double limit = 0.30);
+
 /// Least-squares λ of exp(-x/λ) to (x >= 0, y) pairs (golden-section search on λ in
 /// [0.01, 1e4] in the units of x).
 double fit_exp_decay(const std::vector<double>& x, const std::vector<double>& y);

@@ -51,6 +51,13 @@ Morphology pyramidal_cable_morphology(double diameter_scale);
 
 CellModelInfo pyramidal_cable_model();
 
+/// The `regenerative_dendrites` parameter set of pyramidal_cable: g_Na_dend =
+/// regenerative_gNa_dend_mS_cm2 (channels.hpp), every other parameter at its default. The cell
+/// in which lambda's sqrt(d) scaling holds (docs/dendritic-inhibition.md); give it to a
+/// population as its parameters (NetworkSpec::add_population(name, "pyramidal_cable", n, ...), or
+/// PopulationSpec::parameters).
+ParameterSet pyramidal_cable_regenerative_dendrites();
+
 class PyramidalCableGroup final : public CellGroup {
  public:
   static constexpr std::size_t AMPA = 0, GABA_A = 1;  ///< receptors
