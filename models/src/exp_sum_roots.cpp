@@ -47,25 +47,65 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double abs_tol = 1e-13;
 constexpr double rel_tol = 4.0 * std::numeric_limits<double>::epsilon();
 
+/// x^m for 1 <= m <= max_exp_terms, by squaring.
+double whole_power(double x, unsigned m) noexcept {
+  double y = (m & 1u) ? x : 1.0;
+  for (m >>= 1; m != 0; m >>= 1) {
+    x *= x;
+    if (m & 1u) y *= x;
+  }
+  return y;
+}
+
 /// c0 + sum_{k < n} c[k] exp(-r[k] t), terms with distinct rates and nonzero coefficients.
+/// When every rate is a whole multiple m[k] of the smallest one (to a few ulp, as for
+/// tau_m / tau_syn = 2 or 4 in CUBA), exp(-r[k] t) is the m[k]-th power of one exp: one call
+/// per evaluation instead of n. The powers differ from the separate exps by a few ulp of each
+/// term (|c_k| x e^-x <= |c_k| / e for the rate's rounding), inside the stated tolerance.
 struct Sum {
   double c0 = 0.0;
   std::size_t n = 0;
   std::array<double, max_exp_terms> c{};
   std::array<double, max_exp_terms> r{};
+  std::array<unsigned, max_exp_terms> m{};  ///< r[k] = m[k] base_rate, or all 0
+  double base_rate = 0.0;
+
+  /// Fills m and base_rate when the rates share a whole-multiple base (else m stays 0).
+  void find_common_base() noexcept {
+    m.fill(0);
+    base_rate = 0.0;
+    if (n < 2) return;
+    const double r0 = *std::min_element(r.begin(), r.begin() + static_cast<std::ptrdiff_t>(n));
+    std::array<unsigned, max_exp_terms> mult{};
+    for (std::size_t k = 0; k < n; ++k) {
+      const double q = std::round(r[k] / r0);
+      if (q < 1.0 || q > static_cast<double>(max_exp_terms) ||
+          std::abs(r[k] - q * r0) > 4.0 * std::numeric_limits<double>::epsilon() * r[k])
+        return;
+      mult[k] = static_cast<unsigned>(q);
+    }
+    m = mult;
+    base_rate = r0;
+  }
+  double term_exp(std::size_t k, double t, double base) const noexcept {
+    return m[0] != 0 ? whole_power(base, m[k]) : std::exp(-r[k] * t);
+  }
+  double base_exp(double t) const noexcept { return m[0] != 0 ? std::exp(-base_rate * t) : 0.0; }
 
   double value(double t) const noexcept {
+    const double base = base_exp(t);
     double f = c0;
     for (std::size_t k = 0; k < n; ++k)
-      f += c[k] * std::exp(-r[k] * t);
+      f += c[k] * term_exp(k, t, base);
     return f;
   }
   /// f(t) and f'(t).
   void value_slope(double t, double& f, double& df) const noexcept {
+    const double base = base_exp(t);
     f = c0;
     df = 0.0;
     for (std::size_t k = 0; k < n; ++k) {
-      const double e = c[k] * std::exp(-r[k] * t);
+      const double e = c[k] * term_exp(k, t, base);
       f += e;
       df -= r[k] * e;
     }
@@ -105,6 +145,7 @@ Sum make_sum(double c0, std::span<const ExpTerm> terms) {
     s.r[s.n] = 1.0 / merged[i].tau;
     ++s.n;
   }
+  s.find_common_base();
   return s;
 }
 
@@ -118,6 +159,7 @@ Sum rescale_by_slowest(const Sum& f) {
     g.r[g.n] = f.r[k] - f.r[0];
     ++g.n;
   }
+  g.find_common_base();
   return g;
 }
 
@@ -133,6 +175,7 @@ Sum reduce(const Sum& f) {
     h.r[h.n] = f.r[k];
     ++h.n;
   }
+  h.find_common_base();
   return h;
 }
 
@@ -151,15 +194,17 @@ double horizon_of(const Sum& f) {
 
 /// Resolves the one sign change of f in (lo, hi]: `above(t)` is f(t) >= 0 and differs at the two
 /// ends. Returns a t within tolerance of the change, on the side of hi (so above(t) ==
-/// above(hi)). Bracketed Newton: a Newton step that leaves the bracket or fails to halve it every
-/// second step is replaced by bisection; a converged Newton step is pushed by half a tolerance
-/// past the root so that the bracket closes from both sides.
+/// above(hi)). Bracketed Newton (as rtsafe in Numerical Recipes): a Newton step is replaced by
+/// bisection when it leaves the bracket or is not at most half the step before it, so Newton
+/// keeps its quadratic convergence when it has it, and the bracket halves when it has not. A
+/// step shorter than half the tolerance is lengthened to half the tolerance, so that the next
+/// point lands past the root and the bracket closes from both sides.
 double resolve(const Sum& f, double lo, double hi, double flo, double fhi) {
   const bool hi_above = fhi >= 0.0;
   // Regula falsi start: a good first guess on smooth monotone pieces.
   double x = lo + (hi - lo) * (flo / (flo - fhi));
   if (!(x > lo && x < hi)) x = 0.5 * (lo + hi);
-  double width_before = hi - lo;
+  double step_before = hi - lo;
   for (int iter = 0; iter < 200; ++iter) {
     const double tol = abs_tol + rel_tol * std::abs(hi);
     if (hi - lo <= tol) break;
@@ -169,14 +214,14 @@ double resolve(const Sum& f, double lo, double hi, double flo, double fhi) {
       hi = x;
     else
       lo = x;
-    const double width = hi - lo;
-    if (width <= tol) break;
-    double next = (dfx != 0.0) ? x - fx / dfx : 0.5 * (lo + hi);
-    if (std::abs(next - x) < 0.5 * tol) next = x + std::copysign(0.5 * tol, next - x);
-    const bool slow = iter % 2 == 1 && width > 0.5 * width_before;
-    if (iter % 2 == 1) width_before = width;
-    if (!(next > lo && next < hi) || slow) next = 0.5 * (lo + hi);
+    if (hi - lo <= tol) break;
+    // The step is tested before it is added: near the root it is below one ulp of x.
+    const bool newton = dfx != 0.0 && std::abs(2.0 * fx) <= std::abs(step_before * dfx);
+    const double step = newton ? fx / dfx : 0.0;
+    double next = std::abs(step) < 0.5 * tol ? x - std::copysign(0.5 * tol, step) : x - step;
+    if (!newton || !(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (next == lo || next == hi) break;  // no double between the ends
+    step_before = std::abs(next - x);
     x = next;
   }
   return hi;
@@ -199,6 +244,21 @@ void sign_changes(const Sum& f, double a, double b, Points& out) {
     if (f.c0 == 0.0 || (f.c[0] > 0.0) == (f.c0 > 0.0)) return;
     const double t = std::log(-f.c[0] / f.c0) / f.r[0];
     if (t > a && t < b) out.push(t);
+    return;
+  }
+  if (f.n == 2 && f.m[0] == 1 && f.m[1] == 2) {
+    // c0 + c1 y + c2 y^2 with y = exp(-r t): the quadratic's simple roots in closed form (a
+    // double root is no sign change). The stable form avoids cancellation between the roots.
+    const double disc = f.c[0] * f.c[0] - 4.0 * f.c[1] * f.c0;
+    if (!(disc > 0.0)) return;
+    const double q = -0.5 * (f.c[0] + std::copysign(std::sqrt(disc), f.c[0]));
+    std::array<double, 2> t{inf, inf};
+    const std::array<double, 2> y{q / f.c[1], f.c0 / q};
+    for (std::size_t i = 0; i < 2; ++i)
+      if (y[i] > 0.0) t[i] = -std::log(y[i]) / f.base_rate;
+    if (t[1] < t[0]) std::swap(t[0], t[1]);
+    for (double ti : t)
+      if (ti > a && ti < b) out.push(ti);
     return;
   }
   Points crit;

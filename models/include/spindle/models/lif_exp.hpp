@@ -73,45 +73,87 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   /// `p` must satisfy the schema ranges and lif_exp_relations().
   LifExpGroup(const LifExpParams& p, std::size_t n);
 
-  std::size_t size() const noexcept override { return V_.size(); }
+  std::size_t size() const noexcept override { return wm_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
+  void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
+                     std::uint32_t index_offset, const float* weights, double weight,
+                     Time* out) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
 
-  /// One cell's state at one time (V_m [mV], currents [pA]).
-  struct State {
-    double V, I_exc, I_inh;
-    Time t;
-  };
-
  private:
   friend class ExactCellGroup<LifExpGroup>;
-  State state_at(std::size_t c, Time t) const noexcept;
-  void advance(std::size_t c, Time t);
-  void propagate(State& s, double v_inf, Time to) const noexcept;
+  /// exp(-dt / tau) for the membrane and both synaptic time constants.
+  struct Decay {
+    double m, e, i;
+  };
+  /// Per-time work of one batch of inputs at t: the grid base and the scale factors there.
+  struct Batch {
+    Time t, base;
+    Decay grow;  ///< exp((t - base) / tau_k)
+    Decay at;    ///< exp(-(t - base) / tau_k) = 1 / grow
+  };
+  Decay decay(double dt_ms) const noexcept;
+  Batch batch_at(Time t) const noexcept;
+  Time grid_base(Time t) const noexcept {
+    return Time::from_ticks(t.ticks() - t.ticks() % rebase_period_.ticks());
+  }
+  void rebase(std::size_t c, Time b) noexcept {
+    if (b_[c] != b) rebase_slow(c, b);
+  }
+  void rebase_slow(std::size_t c, Time b) noexcept;
+  /// Coefficients of the free trajectory at `origin` >= max(b_[c], ref_end_[c]): V = v_inf + sum
+  /// (see the .cpp).
+  Decay coefficients_at(std::size_t c, Time origin) const noexcept;
+  /// Coefficients at ref_end_ of an open refractory period, V_inf = vi from then on.
+  Decay restart_coefficients(std::size_t c, double vi) const noexcept;
+  /// Ends an open refractory period (at or after its end): base at ref_end_, w_m set.
+  void close_refractory(std::size_t c, double vi) noexcept;
+  Time receive_scaled(std::size_t c, Time t, double weight, std::size_t receptor,
+                      const Batch& batch);
+  void advance(std::size_t c, Time t) noexcept { t_[c] = t; }
+  void on_current_change(std::size_t c, double old_current) noexcept;
   Time next_crossing(std::size_t c) const;
-  Time cheap_bound(std::size_t c) const noexcept;
   /// Lower bound of the next crossing, from the trajectory's state at `from` >= t_[c].
   Time bound_at(std::size_t c, Time from) const noexcept;
+  /// The same from the coefficients `a` of the free trajectory at `origin`.
+  Time bound_from(std::size_t c, Time origin, const Decay& a) const noexcept;
   void fire(std::size_t c, Time t);
   /// The potential the cell relaxes to without synaptic input [mV].
-  double v_inf(std::size_t c) const noexcept {
-    return E_L_[c] + p_.tau_m / p_.C_m * (I_e_[c] + I_stim_[c]);
-  }
+  double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
+  /// Sets the stored trajectory from V and the currents at t_[c] (before the run).
+  void set_trajectory(std::size_t c, double V, double Ie, double Ii) noexcept;
 
   LifExpParams p_;
+  double R_;      ///< tau_m / C_m [mV/pA]
   Time t_ref_;    ///< refractory period in ticks
   double d_exc_;  ///< 1/tau_m - 1/tau_syn_exc [1/ms]
   double d_inh_;  ///< 1/tau_m - 1/tau_syn_inh [1/ms]
+  double k_exc_;  ///< 1 / (C_m d_exc): voltage coefficient per pA of excitatory current [mV/pA]
+  double k_inh_;  ///< 1 / (C_m d_inh)
   /// tau_m / tau_syn_x when that is a whole number 1..8 (then exp(-dt/tau_syn_x) is a power of
   /// exp(-dt/tau_m), one exp call instead of two), else 0.
   int pow_exc_ = 0, pow_inh_ = 0;
+  /// What bound_from() needs of the time constants: which synaptic term is faster or slower
+  /// than the membrane, and the rates 1/tau [1/ms].
+  struct Envelope {
+    bool exc_fast, exc_slow, inh_fast, inh_slow;
+    double rate_m, rate_exc, rate_inh;
+  } envelope_{};
+  /// Cells keep their trajectory scaled against a base time on a grid of this period (16 times
+  /// the shortest time constant, so no scale factor exceeds e^16); see the .cpp.
+  Time rebase_period_;
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
-  std::vector<double> V_;   ///< [mV] at t_ (V_reset while refractory)
-  std::vector<double> Ie_;  ///< excitatory current [pA] at t_
-  std::vector<double> Ii_;  ///< inhibitory current [pA] at t_
+  /// Free trajectory V(t) = v_inf + wm_ exp(-(t - b_)/tau_m) + we_ exp(-(t - b_)/tau_syn_exc)
+  /// + wi_ exp(-(t - b_)/tau_syn_inh), for t >= max(t_, ref_end_) (V_reset before). The
+  /// currents are I_x(t) = w_x exp(-(t - b_)/tau_x) / k_x at every t >= t_. While open_ (from a
+  /// spike until the cell is next updated at or after ref_end_) wm_ is not kept: the trajectory
+  /// restarts at V_reset at ref_end_.
+  std::vector<double> wm_, we_, wi_;  ///< [mV]
+  std::vector<Time> b_;
+  std::vector<std::uint8_t> open_;
   // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
   std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
 };
