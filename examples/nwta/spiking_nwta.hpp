@@ -1,33 +1,44 @@
 // spiking_nwta.hpp: the spiking translation of the Kriener, Chaudhuri & Fiete nWTA (science.md
-// sec. 2.5), shared by examples/nwta and its validation test (tests/validation/wta). Built with
-// the wta circuit module (spindle/models/wta.hpp) in soft mode with `gated` inhibition: each
-// excitatory cell recruits the basket-cell pool only through its own gate cell, which fires only
-// while the cell fires above gate_rate: the spiking H(x_j - theta).
+// sec. 2, PNAS 2020), shared by examples/nwta and its validation test (tests/validation/wta).
 //
-// Mapping of the rate model (x = activation, b = drive, eta = OU noise):
-//  - Cell i gets a DC current I_rh + I_unit * b_i, b_1 = 1, b_i = 1 - delta, where I_rh is the
-//    excitatory cells' rheobase: the threshold-linear [.]_+ of the rate model becomes the LIF
-//    f-I curve above rheobase (b = 1 alone: about 63 Hz).
-//  - Noise: an independent Poisson train per cell through the "exc" receptor (decay tau_syn_exc
-//    = 5 ms, a quarter of tau_m = 20 ms; tau_eta is a twentieth of tau), its weight chosen so the
-//    current's s.d. is sigma * I_unit (shot noise: s.d. = w sqrt(nu tau_syn / 2)) and its mean
-//    subtracted from the DC current. sigma = 0.22 as in the rate model.
-//  - Self-excitation alpha: an autapse (w_self) arriving as the refractory period ends.
-//  - Lateral inhibition beta: the pool's inhibition is global (it also reaches the cell that
-//    recruits it); the autapse makes up for that, as alpha + beta does in the rate equation
-//    written with a global sum.
-//  - Decision (the self-terminating rule): the first cell that fires `decision_spikes` spikes
-//    within `decision_window` (5 in 30 ms: above 130 Hz, twice the undriven rate); correct iff
-//    it is cell 1 (the largest drive). No such burst before duration_ms: no winner.
-// The rate model's inhibition is instantaneous; the spiking loop E -> gate -> pool -> E is not,
-// and with the module's slow defaults (gate_time 20 ms, pool membrane 10 ms, inhibitory current
-// decaying in 10 ms) all cells fired and fell silent together in a ~100 ms relaxation
-// oscillation that never chose a winner. The values below shorten the loop (gate_time 5 ms, pool
-// C_m 50 pF: a 5 ms membrane, inhibition decaying in 3 ms). The gate rate, 60 Hz, sits just
-// below the rate of a cell driven at b = 1 without inhibition (~63 Hz) and far below a winner's
-// (> 130 Hz); at 40 Hz T(N) grew faster than ln N above N = 64, at 50 Hz no winner emerged for
-// N >= 128 (20 trials each). All values were chosen by trying variants at N = 2 ... 512
-// (docs/examples.md).
+// Each option i is a population of M = 20 lif_exp cells; the rate model's activation x_i is
+// the population's rate filtered with tau (the decay of its excitatory currents), in units of
+// r_unit, the population rate at input u = 1. Term by term (I_unit = the cells' rheobase I_rh
+// is the current of u = 1):
+//  - [u]_+ : cell k gets I_rh + I_unit (u - onset_k) and fires above its rheobase; the onsets
+//    are spread evenly over 0 ... recruit (the same in every option), so the population rate
+//    starts at u = 0 and, recruiting cells as u grows, rises about linearly
+//    (population_rate_hz(); F(2) / F(1) = 1.8). Each cell also gets weak private shot noise
+//    (s.d. 0.3 I_unit, 2 ms; its mean compensated) so that the cells of an option do not lock
+//    to each other's and the pool's spikes.
+//  - b_i   : part of the bias current I_e (b_1 = 1, b_i = 1 - delta).
+//  - eta_i : one noise current per option, shared by its cells: a step current holding a new
+//    normal value of s.d. sigma I_unit for every 2 tau_eta. Held independent values have the
+//    OU process's low-frequency power (sigma^2 hold = 2 sigma^2 tau_eta), which is what the
+//    decision integrates; tau_eta = tau / 20 as in the rate model.
+//  - alpha x_i : all-to-all excitation within the option, weight alpha I_unit / (M r_unit tau).
+//  - beta sum_{j != i} x_j H(x_j - theta) : each option drives one gate cell (a lif_exp
+//    interneuron with a high threshold, science.md sec. 2.5) through currents decaying with the
+//    same tau, so the gate's input is proportional to x_j and reaches its rheobase at
+//    x_j = theta: only options above theta recruit inhibition. The gates drive a small pool of
+//    near-perfect integrators (tau_m 1 s) that fire once per `pool_count` gate spikes, a linear
+//    relay whose fan-out to every excitatory cell costs one delivery per pool spike; its weight
+//    makes an option at x = 1 inhibit every cell by beta I_unit. The pool also inhibits the
+//    option that drives it, so each gate excites its own option by the same amount (the
+//    authors' code likewise subtracts the full sum and adds beta rect(x_i) back).
+//  - The rectifier makes any input below zero alike; a LIF cell remembers how far below
+//    threshold it was pushed. The pool's refractory period (1 ms, 4 cells: <= 4 kHz, ~4 I_unit
+//    of inhibition) bounds that, which stops the all-options-together relaxation oscillation
+//    that unbounded inhibition causes at N >= 128.
+//  - Decision (the self-terminating rule, sec. 2.2): the first time an option's x reaches
+//    decision_fraction of the winner's asymptote x_w (x_w = F(b + alpha x_w) / r_unit, the
+//    spiking counterpart of b_max / (1 - alpha): 1.73 here) while every other option is below
+//    others_below times it (the rate model's abort ratio). Correct iff it is option 1 (the
+//    largest drive). No such moment before duration_ms (200 tau): no winner.
+// alpha, beta, theta, delta, sigma are the rate model's example values (rate_wta.hpp) and the
+// same at every N; tau = 10 ms sets the time scale. The circuit is not add_wta()'s (models/
+// wta.hpp): its gate reads one cell, and a single cell's spike train is too sparse a rate
+// estimate for the threshold; here a gate reads an option's population.
 // Each trial is a fresh Simulation seeded by (seed, n, trial), so trials can run in parallel
 // and their results do not depend on threads.
 #pragma once
@@ -36,67 +47,117 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
+#include <string>
 #include <vector>
 
 #include <tbb/parallel_for.h>
 
+#include "spindle/distribution.hpp"
 #include "spindle/models/builtin.hpp"
 #include "spindle/models/rate_wta.hpp"
-#include "spindle/models/wta.hpp"
+#include "spindle/network_spec.hpp"
 #include "spindle/random.hpp"
 #include "spindle/simulation.hpp"
 
 namespace nwta {
 
-struct SpikingSetup {
-  double delta = 0.05;             ///< input gap (rate model's example value)
-  double sigma = 0.22;             ///< noise s.d. in units of I_unit (rate model's sigma)
-  double rheobase_pA = 187.5;      ///< excitatory cells: (V_th - E_L) C_m / tau_m, wta defaults
-  double unit_drive_pA = 187.5;    ///< I_unit: b = 1 doubles the rheobase (about 63 Hz alone)
-  double noise_rate_hz = 5000.0;   ///< Poisson rate of each cell's noise train
-  double tau_syn_exc_ms = 5.0;     ///< excitatory current decay (noise and self-excitation)
-  double delay_self_ms = 2.0;      ///< = t_ref: the cell's own feedback lands as it recovers
-  double gate_rate_hz = 60.0;      ///< the spiking theta
-  double gate_time_ms = 5.0;       ///< the gate's rate-averaging time
-  double w_pool_exc_pA = -50.0;    ///< per pool spike, for 10 pool cells
-  double w_gate_pool_pA = 2000.0;  ///< per gate spike; 0: the wta module's soft-mode rule
-  double tau_syn_inh_ms = 3.0;     ///< decay of the pool's inhibitory current on E cells
-  double pool_C_m_pF = 50.0;       ///< pool capacitance; 0: the pv_basket preset's
-  double w_self_pA = 1200.0;       ///< self-excitation (alpha); 0: none
-  std::size_t pool = 10;
-  double duration_ms = 2000.0;  ///< trial cap
-  double chunk_ms = 50.0;       ///< the run is checked for a decision after each chunk
-  std::size_t decision_spikes = 5;
-  double decision_window_ms = 30.0;
+/// Noise-free rate [Hz] of a LIF cell (V_th - E_L = gap) under a constant current.
+inline double lif_rate_hz(double current_pA, double C_m_pF, double tau_m_ms, double gap_mV,
+                          double t_ref_ms) {
+  const double rheobase = gap_mV * C_m_pF / tau_m_ms;
+  if (current_pA <= rheobase) return 0.0;
+  return 1000.0 / (t_ref_ms + tau_m_ms * std::log(current_pA / (current_pA - rheobase)));
+}
 
-  spindle::models::WtaParams circuit(std::size_t n) const {
-    spindle::models::WtaParams p;
-    p.name = "nwta";
-    p.n_exc = n;
-    p.n_pool = pool;
-    p.mode = spindle::models::WtaMode::soft;
-    p.gated = true;
-    p.gate_rate = spindle::Hertz{gate_rate_hz};
-    p.gate_time = spindle::Milliseconds{gate_time_ms};
-    p.w_pool_exc = spindle::Picoamps{w_pool_exc_pA};
-    p.w_exc_pool = spindle::Picoamps{w_gate_pool_pA};
-    p.w_self = spindle::Picoamps{w_self_pA};
-    p.delay_self = spindle::Milliseconds{delay_self_ms};
-    p.exc_parameters["tau_syn_exc"] = spindle::Milliseconds{tau_syn_exc_ms};
-    p.exc_parameters["tau_syn_inh"] = spindle::Milliseconds{tau_syn_inh_ms};
-    if (pool_C_m_pF > 0) p.pool_parameters["C_m"] = spindle::Picofarads{pool_C_m_pF};
-    return p;
+struct SpikingSetup {
+  // The rate model's example values (science.md sec. 2.2).
+  double alpha = 0.5, beta = 0.6, theta = 0.2, delta = 0.05, sigma = 0.22;
+  double tau_eta_per_tau = 0.05;
+  double decision_fraction = 0.8;
+  double others_below = 0.5;  ///< the rate model's abort ratio x_(2)/x_(1)
+
+  double tau_ms = 10.0;  ///< the rate model's tau
+  std::size_t cells_per_option = 20;
+  // Excitatory cells (lif_exp): V_th - E_L = 15 mV.
+  double exc_C_m_pF = 250.0, exc_tau_m_ms = 20.0, exc_t_ref_ms = 2.0;
+  double unit_fraction = 1.0;       ///< I_unit as a fraction of the rheobase
+  double recruit = 0.75;            ///< cell k starts firing at u = recruit (k + 1/2) / M
+  double private_sd = 0.3;          ///< s.d. of each cell's own noise current [I_unit]; 0: none
+  double private_rate_hz = 1000.0;  ///< its Poisson rate (inhibitory receptor, mean compensated)
+  // Gate cells (lif_exp): fast membrane, short refractory period.
+  double gate_C_m_pF = 250.0, gate_tau_m_ms = 5.0, gate_t_ref_ms = 0.5;
+  // Pool: near-perfect integrators relaying every pool_count-th gate spike.
+  std::size_t pool = 4;
+  double pool_count = 4.0;
+  double pool_t_ref_ms = 1.0;    ///< caps the pool's rate, and so the inhibition
+  double tau_syn_pool_ms = 1.0;  ///< gate -> pool current decay
+  double tau_syn_inh_ms = 2.0;   ///< pool -> excitatory current decay
+  double delay_ms = 0.5;         ///< every synaptic delay
+  double duration_ms = 2000.0;   ///< trial cap (200 tau)
+  double chunk_ms = 10.0;        ///< the run is checked for a decision after each chunk
+
+  static constexpr double kGap = 15.0;      ///< V_th - E_L [mV] of every cell (lif_exp default)
+  static constexpr double kPoolCm = 250.0;  ///< pool capacitance [pF]
+
+  double exc_rheobase_pA() const { return kGap * exc_C_m_pF / exc_tau_m_ms; }
+  double unit_pA() const { return unit_fraction * exc_rheobase_pA(); }
+  double gate_rheobase_pA() const { return kGap * gate_C_m_pF / gate_tau_m_ms; }
+  double noise_hold_ms() const { return 2.0 * tau_eta_per_tau * tau_ms; }
+  /// Weight [pA] of a private noise spike: shot noise of s.d. w sqrt(nu tau / 2).
+  double private_weight_pA() const {
+    return private_sd * unit_pA() / std::sqrt(private_rate_hz * 1e-3 * tau_syn_inh_ms / 2.0);
   }
-  /// Weight [pA] of a noise spike: s.d. of the shot-noise current = sigma * I_unit.
-  double noise_weight_pA() const {
-    return sigma * unit_drive_pA / std::sqrt(noise_rate_hz * 1e-3 * tau_syn_exc_ms / 2.0);
+  /// Mean current [pA] of the private noise (subtracted from the bias).
+  double private_mean_pA() const {
+    return private_sd > 0 ? -private_weight_pA() * private_rate_hz * 1e-3 * tau_syn_inh_ms : 0.0;
   }
-  /// DC current of cell i [pA]: rheobase + I_unit b_i minus the noise train's mean current.
-  double dc_pA(std::size_t i) const {
-    const double b = i == 0 ? 1.0 : 1.0 - delta;
-    return rheobase_pA + unit_drive_pA * b -
-           noise_weight_pA() * noise_rate_hz * 1e-3 * tau_syn_exc_ms;
+
+  /// Input u at which cell k of an option starts firing.
+  double onset(std::size_t k) const {
+    return recruit * (static_cast<double>(k) + 0.5) / static_cast<double>(cells_per_option);
+  }
+  /// Mean rate [Hz] of an option's cells at rate-model input u.
+  double population_rate_hz(double u) const {
+    double sum = 0.0;
+    for (std::size_t k = 0; k < cells_per_option; ++k)
+      sum += lif_rate_hz(exc_rheobase_pA() + unit_pA() * (u - onset(k)), exc_C_m_pF, exc_tau_m_ms,
+                         kGap, exc_t_ref_ms);
+    return sum / static_cast<double>(cells_per_option);
+  }
+  double unit_rate_hz() const { return population_rate_hz(1.0); }
+  /// The winner's asymptote x_w = F(1 + alpha x_w) / r_unit (fixed-point iteration; the slope
+  /// alpha F' / r_unit is below 1 there).
+  double winner_x() const {
+    double x = 1.0 / (1.0 - alpha);
+    for (int k = 0; k < 200; ++k)
+      x = population_rate_hz(1.0 + alpha * x) / unit_rate_hz();
+    return x;
+  }
+  /// Gate rate [Hz] when its option sits at activation x.
+  double gate_rate_hz(double x) const {
+    return lif_rate_hz(gate_rheobase_pA() * x / theta, gate_C_m_pF, gate_tau_m_ms, kGap,
+                       gate_t_ref_ms);
+  }
+  /// Per-synapse weights [pA] (mean current of a train of rate r through weight w decaying
+  /// with tau: w r tau).
+  double w_exc_exc_pA() const {
+    return alpha * unit_pA() /
+           (static_cast<double>(cells_per_option) * unit_rate_hz() * 1e-3 * tau_ms);
+  }
+  double w_exc_gate_pA() const {
+    return gate_rheobase_pA() /
+           (static_cast<double>(cells_per_option) * theta * unit_rate_hz() * 1e-3 * tau_ms);
+  }
+  double w_gate_pool_pA() const {  // pool_count spikes bring a pool cell from reset to V_th
+    return kGap * kPoolCm / (pool_count * tau_syn_pool_ms);
+  }
+  /// The rate model's sum excludes j = i, the pool's inhibition does not: each gate gives
+  /// back to its own option what its share of the pool takes (the authors' code adds
+  /// beta rect(x_i) back in the same way).
+  double w_gate_own_pA() const { return beta * unit_pA() / (gate_rate_hz(1.0) * 1e-3 * tau_ms); }
+  double w_pool_exc_pA() const {
+    const double relay = static_cast<double>(pool) / pool_count;
+    return -beta * unit_pA() / (gate_rate_hz(1.0) * relay * 1e-3 * tau_syn_inh_ms);
   }
 };
 
@@ -107,46 +168,108 @@ struct SpikingTrial {
   std::size_t winner = 0;
 };
 
-/// When cell spike times `t` (ascending) first hold `k` spikes within `window`; +inf if never.
-inline double first_burst(const std::vector<double>& t, std::size_t k, double window) {
-  for (std::size_t j = 0; j + k <= t.size(); ++j)
-    if (t[j + k - 1] - t[j] <= window) return t[j + k - 1];
-  return std::numeric_limits<double>::infinity();
+/// The network of one trial with n options; excitatory populations "opt<i>" come first, so
+/// the excitatory cell with global id g belongs to option g / cells_per_option.
+inline spindle::NetworkSpec build_spiking_nwta(const SpikingSetup& s, std::size_t n,
+                                               std::uint64_t key) {
+  using spindle::ConnectionRule;
+  using spindle::Milliseconds;
+  using spindle::Picoamps;
+  const std::size_t m = s.cells_per_option;
+  spindle::NetworkSpec net;
+  const spindle::ParameterSet exc{{"C_m", s.exc_C_m_pF},     {"tau_m", s.exc_tau_m_ms},
+                                  {"tau_syn_exc", s.tau_ms}, {"tau_syn_inh", s.tau_syn_inh_ms},
+                                  {"t_ref", s.exc_t_ref_ms}, {"E_L", -70.0},
+                                  {"V_reset", -70.0},        {"V_th", -70.0 + SpikingSetup::kGap}};
+  const spindle::ParameterSet gate{{"C_m", s.gate_C_m_pF},
+                                   {"tau_m", s.gate_tau_m_ms},
+                                   {"tau_syn_exc", s.tau_ms},
+                                   {"t_ref", s.gate_t_ref_ms},
+                                   {"E_L", -70.0},
+                                   {"V_reset", -70.0},
+                                   {"V_th", -70.0 + SpikingSetup::kGap}};
+  const spindle::ParameterSet pool{
+      {"C_m", SpikingSetup::kPoolCm},      {"tau_m", 1000.0}, {"tau_syn_exc", s.tau_syn_pool_ms},
+      {"t_ref", s.pool_t_ref_ms},          {"E_L", -70.0},    {"V_reset", -70.0},
+      {"V_th", -70.0 + SpikingSetup::kGap}};
+  const Milliseconds delay{s.delay_ms};
+  std::vector<std::string> options(n), gates(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    options[i] = "opt" + std::to_string(i);
+    const double b = i == 0 ? 1.0 : 1.0 - s.delta;
+    spindle::ParameterSet params = exc;
+    params["I_e"] = s.exc_rheobase_pA() + s.unit_pA() * b - s.private_mean_pA();
+    net.add_population(options[i], "lif_exp", m, params);
+    // The same onsets in every option: no quenched difference between options.
+    for (std::size_t k = 0; k < m; ++k)
+      net.add_dc(options[i], Picoamps{-s.onset(k) * s.unit_pA()}).cells = {k};
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    gates[i] = "gate" + std::to_string(i);
+    net.add_population(gates[i], "lif_exp", 1, gate);
+  }
+  net.add_population("pool", "lif_exp", s.pool, pool)
+      .init("V_m", spindle::uniform(spindle::Millivolts{-70.0},
+                                    spindle::Millivolts{-70.0 + SpikingSetup::kGap}));
+  for (std::size_t i = 0; i < n; ++i) {
+    net.connect(options[i], options[i], ConnectionRule::all_to_all(true), "exc",
+                Picoamps{s.w_exc_exc_pA()}, delay);
+    net.connect(options[i], gates[i], ConnectionRule::all_to_all(), "exc",
+                Picoamps{s.w_exc_gate_pA()}, delay);
+    net.connect(gates[i], options[i], ConnectionRule::all_to_all(), "exc",
+                Picoamps{s.w_gate_own_pA()}, delay);
+    net.connect(gates[i], "pool", ConnectionRule::all_to_all(), "exc", Picoamps{s.w_gate_pool_pA()},
+                delay);
+    net.connect("pool", options[i], ConnectionRule::all_to_all(), "inh",
+                Picoamps{s.w_pool_exc_pA()}, delay);
+  }
+  if (s.private_sd > 0)
+    for (std::size_t i = 0; i < n; ++i)
+      net.add_poisson(options[i], spindle::Hertz{s.private_rate_hz}, "inh",
+                      Picoamps{-s.private_weight_pA()});
+  // The options' noise: held normal values, one stream per (trial, option).
+  const double hold = s.noise_hold_ms();
+  const auto steps = static_cast<std::size_t>(std::ceil(s.duration_ms / hold));
+  std::vector<double> times(steps);
+  for (std::size_t k = 0; k < steps; ++k)
+    times[k] = static_cast<double>(k) * hold;
+  for (std::size_t i = 0; i < n; ++i) {
+    spindle::RandomStream rng(key, i, spindle::Purpose::user);
+    std::vector<double> amplitudes(steps);
+    for (double& a : amplitudes)
+      a = s.sigma * s.unit_pA() * rng.normal();
+    net.add_step_current(options[i], times, std::move(amplitudes));
+  }
+  net.spike_recorder.populations = options;
+  return net;
 }
 
-/// One trial with n excitatory cells.
+/// One trial with n options.
 inline SpikingTrial run_spiking_trial(const SpikingSetup& s, std::size_t n, std::uint64_t seed,
                                       std::uint64_t trial) {
-  spindle::NetworkSpec net;
-  const spindle::models::WtaCircuit c = spindle::models::add_wta(net, s.circuit(n));
-  net.spike_recorder.populations = {c.excitatory};
-  for (std::size_t i = 0; i < n; ++i)
-    net.add_dc(c.excitatory, spindle::Picoamps{s.dc_pA(i)}).cells = {i};
-  net.add_poisson(c.excitatory, spindle::Hertz{s.noise_rate_hz}, "exc",
-                  spindle::Picoamps{s.noise_weight_pA()});
   const std::uint64_t key = spindle::mix64(spindle::mix64(seed ^ (n << 32)) + trial);
-  spindle::Simulation sim(net, spindle::models::builtin_registry(), {.seed = key, .threads = 1});
-  std::vector<std::vector<double>> times(n);
+  spindle::Simulation sim(build_spiking_nwta(s, n, key), spindle::models::builtin_registry(),
+                          {.seed = key, .threads = 1});
+  // x_i: each spike adds 1 / (M r_unit tau) and x decays with tau between spikes.
+  const double jump =
+      1.0 / (static_cast<double>(s.cells_per_option) * s.unit_rate_hz() * 1e-3 * s.tau_ms);
+  const double x_decision = s.decision_fraction * s.winner_x();
+  std::vector<double> x(n, 0.0), last(n, 0.0);
   std::size_t seen = 0;
   for (double t = s.chunk_ms; t <= s.duration_ms + 1e-9; t += s.chunk_ms) {
     sim.run(spindle::Time::from_ms(t));
     const std::vector<spindle::Spike> spikes = sim.spikes();
-    for (; seen < spikes.size(); ++seen)
-      times[spikes[seen].cell].push_back(spikes[seen].time.to_ms());
-    SpikingTrial r;
-    double best = std::numeric_limits<double>::infinity();
-    for (std::size_t i = 0; i < n; ++i) {
-      const double at = first_burst(times[i], s.decision_spikes, s.decision_window_ms);
-      if (at < best) {
-        best = at;
-        r.winner = i;
-      }
-    }
-    if (std::isfinite(best)) {
-      r.decided = true;
-      r.time_ms = best;
-      r.correct = r.winner == 0;
-      return r;
+    for (; seen < spikes.size(); ++seen) {
+      const double ts = spikes[seen].time.to_ms();
+      const std::size_t i = spikes[seen].cell / s.cells_per_option;
+      x[i] = x[i] * std::exp(-(ts - last[i]) / s.tau_ms) + jump;
+      last[i] = ts;
+      if (x[i] < x_decision) continue;
+      double others = 0.0;
+      for (std::size_t j = 0; j < n; ++j)
+        if (j != i) others = std::max(others, x[j] * std::exp(-(ts - last[j]) / s.tau_ms));
+      if (others < s.others_below * x[i])
+        return {.decided = true, .time_ms = ts, .correct = i == 0, .winner = i};
     }
   }
   return {};
