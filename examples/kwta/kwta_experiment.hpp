@@ -12,16 +12,24 @@
 // probability p_connected = 0.5 (NuPIC's potentialPct default, all potential synapses taken as
 // connected: a choice made here).
 //
-// Drive: z_i = (overlap_i - mu) / sigma with the ensemble mean and s.d. of an overlap (known in
-// closed form, the same for every input: a fixed gain, not a per-input normalisation), then
-// I_i = I_rheobase * (1 + gain * (z_i - z_threshold)), clipped at 0. Cells above z_threshold
-// (about the top 4 %) would all fire; the race is stopped by the pool after about k.
+// Drive: z_i = (overlap_i - mu) / sigma with the mean and s.d. of that input's overlaps, then
+// I_i = I_rheobase * (1 + gain * (z_i - z_threshold)), clipped at 0, where I_rheobase is the
+// excitatory model's (wta_exc_membrane()). Cells above z_threshold (about the top 4 %) would
+// all fire; the race is stopped by the pool after about k.
+//
+// Placement of the inhibition (placement_circuit()): the same circuit with `pyramidal_dendritic`
+// excitatory cells (a lif_cond soma with tau_m = 20 ms, as the lif_exp cells, and a dendritic
+// tree), the pool's GABA_A synapses either on the soma or on the apical trunk at 250 um, with
+// the same peak conductance per synapse. The latency race depends only on I / I_rheobase and
+// tau_m, so the drive rule and the pool's trigger count carry over unchanged.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <limits>
 #include <numeric>
 #include <vector>
 
@@ -42,6 +50,10 @@ struct Setup {
   double period_ms = 600.0;   ///< one input per period; the gap lets the pool's count decay
   double duration_ms = 80.0;  ///< input on; winners are the cells spiking in it (+ 2 ms)
   std::size_t batch = 100;    ///< inputs per Simulation (memory of the step-current schedule)
+  /// Placement comparison: pool -> E peak conductance per synapse [nS] (each pool spike; 10
+  /// pool cells) and the dendritic contact (apical trunk, path distance from the soma).
+  double g_pool_exc_nS = 10.0;
+  double dendritic_contact_um = 250.0;
   spindle::models::WtaParams circuit() const {
     spindle::models::WtaParams p;
     p.name = "kwta";
@@ -51,6 +63,27 @@ struct Setup {
     return p;
   }
 };
+
+enum class Placement { perisomatic, dendritic };
+
+/// The circuit with pyramidal_dendritic cells and the pool's synapses on the soma or on the
+/// apical trunk (see the file comment).
+inline spindle::models::WtaParams placement_circuit(const Setup& s, Placement where) {
+  spindle::models::WtaParams p =
+      spindle::models::with_pyramidal_dendritic(s.circuit(), spindle::Nanosiemens{s.g_pool_exc_nS});
+  if (where == Placement::dendritic)
+    p.inhibition_location =
+        spindle::locate::dendrite("apical_trunk_3", spindle::Micrometres{s.dendritic_contact_um});
+  return p;
+}
+
+/// First-spike latency [ms] of a LIF cell starting at rest under a constant drive of
+/// `rheobases` times its rheobase, without any inhibition: tau_m ln(r / (r - 1)), infinite for
+/// r <= 1 (the membrane relaxes to E_L + r (V_th - E_L)).
+inline double free_latency_ms(double rheobases, double tau_m_ms) {
+  return rheobases > 1.0 ? tau_m_ms * std::log(rheobases / (rheobases - 1.0))
+                         : std::numeric_limits<double>::infinity();
+}
 
 /// One sparse input: active positions (ascending) and their amplitudes.
 struct SparseInput {
@@ -115,21 +148,30 @@ inline SparseInput noisy(const Setup& s, const SparseInput& clean, double fracti
   return out;
 }
 
-/// DC drive [pA] of each column's cell (rule in the file comment).
-inline std::vector<double> drive_pA(const Setup& s, const std::vector<double>& overlap) {
+/// The columns whose cell, without any inhibition, fires its first spike while the input is on
+/// (free_latency_ms() < duration; drive in rheobases): the active set that an inhibition which
+/// never reaches the soma leaves.
+inline std::vector<std::uint32_t> uninhibited_set(const Setup& s, const std::vector<double>& drive,
+                                                  double tau_m_ms) {
+  std::vector<std::uint32_t> out;
+  for (std::size_t i = 0; i < drive.size(); ++i)
+    if (free_latency_ms(drive[i], tau_m_ms) < s.duration_ms)
+      out.push_back(static_cast<std::uint32_t>(i));
+  return out;
+}
+
+/// DC drive of each column's cell in units of the cell's rheobase (rule in the file comment).
+inline std::vector<double> drive_rheobases(const Setup& s, const std::vector<double>& overlap) {
   const double n = static_cast<double>(overlap.size());
   const double mu = std::accumulate(overlap.begin(), overlap.end(), 0.0) / n;
   double var = 0.0;
   for (double o : overlap)
     var += (o - mu) * (o - mu);
   const double sigma = std::sqrt(var / n);
-  const spindle::ParameterSet e = spindle::models::wta_exc_defaults();
-  const double rheobase =
-      (e.at("V_th").value - e.at("E_L").value) * e.at("C_m").value / e.at("tau_m").value;  // [pA]
-  std::vector<double> I(overlap.size());
+  std::vector<double> r(overlap.size());
   for (std::size_t i = 0; i < overlap.size(); ++i)
-    I[i] = std::max(0.0, rheobase * (1.0 + s.gain * ((overlap[i] - mu) / sigma - s.z_threshold)));
-  return I;
+    r[i] = std::max(0.0, 1.0 + s.gain * ((overlap[i] - mu) / sigma - s.z_threshold));
+  return r;
 }
 
 /// Indices of the k largest values, ascending (ties to the lower index).
@@ -151,18 +193,46 @@ inline std::size_t intersection_size(const std::vector<std::uint32_t>& a,
   return both.size();
 }
 
-/// Runs the spiking circuit on each drive vector and returns each input's winners (columns that
-/// spiked while it was on), ascending. Inputs go through one Simulation per `batch`.
+/// Statistics of a run's winner sets against the ideal top-k sets of the same inputs.
+struct Summary {
+  double mean_active = 0, sd_active = 0, mean_overlap = 0, within = 0;
+  double precision = 0;  ///< mean fraction of the active cells that are in the top-k
+};
+
+inline Summary summarize(const std::vector<std::vector<std::uint32_t>>& winners,
+                         const std::vector<std::vector<std::uint32_t>>& ideal, std::size_t k) {
+  Summary s;
+  const auto n = static_cast<double>(winners.size());
+  double sq = 0;
+  for (std::size_t i = 0; i < winners.size(); ++i) {
+    const auto a = static_cast<double>(winners[i].size());
+    s.mean_active += a / n;
+    sq += a * a / n;
+    const auto both = static_cast<double>(intersection_size(winners[i], ideal[i]));
+    s.mean_overlap += both / static_cast<double>(k) / n;
+    s.precision += (a > 0 ? both / a : 0.0) / n;
+    if (std::abs(a - static_cast<double>(k)) <= 4.0) s.within += 1.0 / n;
+  }
+  s.sd_active = std::sqrt(std::max(0.0, sq - s.mean_active * s.mean_active));
+  return s;
+}
+
+/// Runs the spiking circuit on each drive vector (in rheobases, drive_rheobases()) and returns
+/// each input's winners (columns that spiked while it was on), ascending. Inputs go through
+/// one Simulation per `batch`.
 inline std::vector<std::vector<std::uint32_t>> winners(
     const Setup& s, const spindle::models::WtaParams& circuit,
     const std::vector<std::vector<double>>& drives, std::uint64_t seed) {
   std::vector<std::vector<std::uint32_t>> out;
   const spindle::ModelRegistry registry = spindle::models::builtin_registry();
+  const double rheobase = spindle::models::wta_exc_membrane(circuit).rheobase.value();  // [pA]
   for (std::size_t first = 0; first < drives.size(); first += s.batch) {
     const std::size_t n = std::min(s.batch, drives.size() - first);
-    const std::vector<std::vector<double>> part(
-        drives.begin() + static_cast<std::ptrdiff_t>(first),
-        drives.begin() + static_cast<std::ptrdiff_t>(first + n));
+    std::vector<std::vector<double>> part(drives.begin() + static_cast<std::ptrdiff_t>(first),
+                                          drives.begin() + static_cast<std::ptrdiff_t>(first + n));
+    for (auto& input : part)
+      for (double& d : input)
+        d *= rheobase;
     spindle::NetworkSpec net;
     const auto c = spindle::models::add_wta(net, circuit);
     net.spike_recorder.populations = {c.excitatory};

@@ -24,47 +24,18 @@ namespace {
 
 struct Options {
   std::uint64_t seed = 1;
-  std::size_t inputs = 1000, noise_inputs = 200;
+  std::size_t inputs = 1000, noise_inputs = 200, placement_inputs = 200;
+  double g_pool_exc_nS = kwta::Setup{}.g_pool_exc_nS;
   std::filesystem::path out = "kwta-out";
   bool quiet = false;
 };
 
-struct Summary {
-  double mean_active = 0, sd_active = 0, mean_overlap = 0, within = 0;
-};
-
-Summary summarize(const std::vector<std::vector<std::uint32_t>>& winners,
-                  const std::vector<std::vector<std::uint32_t>>& ideal, std::size_t k) {
-  Summary s;
-  const auto n = static_cast<double>(winners.size());
-  double sq = 0;
-  for (std::size_t i = 0; i < winners.size(); ++i) {
-    const auto a = static_cast<double>(winners[i].size());
-    s.mean_active += a / n;
-    sq += a * a / n;
-    s.mean_overlap += static_cast<double>(kwta::intersection_size(winners[i], ideal[i])) /
-                      static_cast<double>(k) / n;
-    if (std::abs(a - static_cast<double>(k)) <= 4.0) s.within += 1.0 / n;
-  }
-  s.sd_active = std::sqrt(std::max(0.0, sq - s.mean_active * s.mean_active));
-  return s;
-}
-
-/// Whether the pool -> E synapses can go onto the dendrites: builds the circuit with a
-/// dendritic location and returns the kernel's answer ("" if it builds).
-std::string dendritic_placement_check(const kwta::Setup& s) {
-  models::WtaParams p = s.circuit();
-  p.n_exc = 100;
-  p.k = 2;
-  p.inhibition_location = locate::region("basal", Micrometres{0.0}, Micrometres{100.0});
-  NetworkSpec net;
-  models::add_wta(net, p);
-  try {
-    Simulation sim(net, models::builtin_registry());
-    return "";
-  } catch (const Error& e) {
-    return e.what();
-  }
+/// Active-set sizes of a run, as doubles (for histograms).
+std::vector<double> sizes_of(const std::vector<std::vector<std::uint32_t>>& winners) {
+  std::vector<double> out;
+  for (const auto& w : winners)
+    out.push_back(static_cast<double>(w.size()));
+  return out;
 }
 
 }  // namespace
@@ -77,6 +48,12 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 100000));
   app.add_option("--noise-inputs", o.noise_inputs, "inputs per noise level (default 200)")
       ->check(CLI::Range(1, 100000));
+  app.add_option("--placement-inputs", o.placement_inputs,
+                 "inputs for perisomatic vs dendritic inhibition (default 200)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--g-pool-exc", o.g_pool_exc_nS,
+                 "placement runs: pool -> E peak conductance per synapse [nS] (default 10)")
+      ->check(CLI::Range(0.01, 1000.0));
   app.add_option("--out", o.out, "output folder (results.json, winners.csv, SVGs)");
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   try {
@@ -87,7 +64,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const kwta::Setup s;
+    kwta::Setup s;
+    s.g_pool_exc_nS = o.g_pool_exc_nS;
     const models::WtaParams circuit = s.circuit();
     const kwta::Columns columns(s, o.seed);
     RandomStream input_rng(o.seed, 0, Purpose::user);
@@ -97,11 +75,11 @@ int main(int argc, char** argv) {
     std::vector<std::vector<std::uint32_t>> ideal;
     for (std::size_t i = 0; i < o.inputs; ++i) {
       overlaps.push_back(columns.overlaps(kwta::random_input(s, input_rng)));
-      drives.push_back(kwta::drive_pA(s, overlaps.back()));
+      drives.push_back(kwta::drive_rheobases(s, overlaps.back()));
       ideal.push_back(kwta::top_k(overlaps.back(), s.k));
     }
     const auto winners = kwta::winners(s, circuit, drives, o.seed);
-    const Summary clean = summarize(winners, ideal, s.k);
+    const kwta::Summary clean = kwta::summarize(winners, ideal, s.k);
     if (!o.quiet)
       fmt::print(
           "{} inputs, no noise: active {:.2f} +- {:.2f} (target {}), {:.1f} % within k +- 4, "
@@ -121,10 +99,11 @@ int main(int argc, char** argv) {
         const auto noisy_overlap = columns.overlaps(kwta::noisy(s, in, f, noise_rng));
         clean_top.push_back(kwta::top_k(columns.overlaps(in), s.k));
         noisy_top.push_back(kwta::top_k(noisy_overlap, s.k));
-        noisy_drives.push_back(kwta::drive_pA(s, noisy_overlap));
+        noisy_drives.push_back(kwta::drive_rheobases(s, noisy_overlap));
       }
       const auto w = kwta::winners(s, circuit, noisy_drives, o.seed + 7);
-      const Summary sp = summarize(w, clean_top, s.k), id = summarize(noisy_top, clean_top, s.k);
+      const kwta::Summary sp = kwta::summarize(w, clean_top, s.k),
+                          id = kwta::summarize(noisy_top, clean_top, s.k);
       spiking_overlap.push_back(sp.mean_overlap);
       ideal_overlap.push_back(id.mean_overlap);
       noisy_active.push_back(sp.mean_active);
@@ -133,10 +112,38 @@ int main(int argc, char** argv) {
             "noise {:.2f}: spiking overlap {:.3f}, ideal top-k overlap {:.3f}, active {:.2f}\n", f,
             sp.mean_overlap, id.mean_overlap, sp.mean_active);
     }
-    const std::string dendritic = dendritic_placement_check(s);
+    // Placement: pyramidal_dendritic cells, the pool's GABA_A synapses on the soma or on the
+    // apical trunk, same conductance; the first placement_inputs clean inputs.
+    const std::size_t np = std::min(o.placement_inputs, o.inputs);
+    const std::vector<std::vector<double>> placement_drives(
+        drives.begin(), drives.begin() + static_cast<std::ptrdiff_t>(np));
+    const std::vector<std::vector<std::uint32_t>> placement_ideal(
+        ideal.begin(), ideal.begin() + static_cast<std::ptrdiff_t>(np));
+    const models::WtaParams at_soma = kwta::placement_circuit(s, kwta::Placement::perisomatic),
+                            at_dendrite = kwta::placement_circuit(s, kwta::Placement::dendritic);
+    const auto soma_winners = kwta::winners(s, at_soma, placement_drives, o.seed + 11);
+    const auto dendrite_winners = kwta::winners(s, at_dendrite, placement_drives, o.seed + 11);
+    const kwta::Summary soma = kwta::summarize(soma_winners, placement_ideal, s.k),
+                        dendrite = kwta::summarize(dendrite_winners, placement_ideal, s.k);
+    // Against the uninhibited prediction: same set, and its size.
+    const double tau_m = models::wta_exc_membrane(at_dendrite).tau_m.value();
+    double uninhibited_size = 0, uninhibited_equal = 0, same_as_lif_exp = 0;
+    for (std::size_t i = 0; i < np; ++i) {
+      same_as_lif_exp += (soma_winners[i] == winners[i] ? 1.0 : 0.0) / static_cast<double>(np);
+      const auto free_set = kwta::uninhibited_set(s, placement_drives[i], tau_m);
+      uninhibited_size += static_cast<double>(free_set.size()) / static_cast<double>(np);
+      uninhibited_equal += (free_set == dendrite_winners[i] ? 1.0 : 0.0) / static_cast<double>(np);
+    }
     if (!o.quiet)
-      fmt::print("dendritic placement of the inhibition: {}\n",
-                 dendritic.empty() ? "builds" : "not possible yet: " + dendritic);
+      fmt::print(
+          "placement (pyramidal_dendritic, {} nS per pool synapse, {} inputs): perisomatic "
+          "active {:.2f} +- {:.2f}, overlap {:.3f}; dendritic (apical trunk {} um) active {:.2f} "
+          "+- {:.2f}, overlap {:.3f}, {:.3f} of them in the top-k; perisomatic sets equal to the "
+          "lif_exp circuit's in {:.1f} % of inputs; uninhibited cells would give {:.2f} (same "
+          "set in {:.1f} % of inputs)\n",
+          s.g_pool_exc_nS, np, soma.mean_active, soma.sd_active, soma.mean_overlap,
+          s.dendritic_contact_um, dendrite.mean_active, dendrite.sd_active, dendrite.mean_overlap,
+          dendrite.precision, 100 * same_as_lif_exp, uninhibited_size, 100 * uninhibited_equal);
 
     std::filesystem::create_directories(o.out);
     {
@@ -173,6 +180,40 @@ int main(int argc, char** argv) {
     b.vline(90, "90 %");
     fig.save(o.out / "kwta_active.svg");
 
+    plot::Figure place(
+        fmt::format("Basket inhibition on the soma or the dendrite ({} nS)", s.g_pool_exc_nS));
+    place.columns(2);
+    auto& pa = place.add_panel();
+    pa.title(fmt::format("active set size, {} inputs", np));
+    pa.x().label("active cells");
+    pa.y().label("inputs");
+    const auto place_edges = plot::uniform_edges(0.5, 150.5, 75);
+    pa.histogram({.label = "perisomatic",
+                  .edges = place_edges,
+                  .counts = plot::bin_counts(sizes_of(soma_winners), place_edges)});
+    pa.histogram({.label = fmt::format("dendritic ({} um)", s.dendritic_contact_um),
+                  .edges = place_edges,
+                  .counts = plot::bin_counts(sizes_of(dendrite_winners), place_edges),
+                  .outline = true});
+    pa.span(static_cast<double>(s.k) - 4.5, static_cast<double>(s.k) + 4.5, "k +- 4");
+    auto& pb = place.add_panel();
+    pb.title("active cells that are in the top-k");
+    pb.x().label("fraction of the active set", "%");
+    pb.y().label("inputs");
+    const auto in_top_edges = plot::uniform_edges(0, 101, 101);
+    for (const auto* w : {&soma_winners, &dendrite_winners}) {
+      std::vector<double> percent;
+      for (std::size_t i = 0; i < np; ++i)
+        percent.push_back(
+            100.0 * static_cast<double>(kwta::intersection_size((*w)[i], placement_ideal[i])) /
+            static_cast<double>(std::max<std::size_t>((*w)[i].size(), 1)));
+      pb.histogram({.label = w == &soma_winners ? "perisomatic" : "dendritic",
+                    .edges = in_top_edges,
+                    .counts = plot::bin_counts(percent, in_top_edges),
+                    .outline = w != &soma_winners});
+    }
+    place.save(o.out / "kwta_placement.svg");
+
     plot::Figure noise("k-WTA under input noise (overlap with the clean input's top-k)");
     auto& p = noise.panel();
     p.x().label("fraction of active input bits moved");
@@ -203,9 +244,22 @@ int main(int argc, char** argv) {
     j["noise_overlap_spiking"] = spiking_overlap;
     j["noise_overlap_ideal"] = ideal_overlap;
     j["noise_mean_active"] = noisy_active;
-    j["placement"] = {
-        {"perisomatic", "built and measured above"},
-        {"dendritic", dendritic.empty() ? "builds" : "not possible yet: " + dendritic}};
+    const auto placement_json = [](const kwta::Summary& x) {
+      return nlohmann::ordered_json{{"mean_active", x.mean_active},
+                                    {"sd_active", x.sd_active},
+                                    {"mean_overlap_topk", x.mean_overlap},
+                                    {"fraction_within_k_pm_4", x.within},
+                                    {"fraction_of_active_in_topk", x.precision}};
+    };
+    j["placement"] = {{"cell_model", at_soma.exc_model},
+                      {"inputs", np},
+                      {"g_pool_exc_nS", s.g_pool_exc_nS},
+                      {"perisomatic", placement_json(soma)},
+                      {"perisomatic_equals_lif_exp_fraction", same_as_lif_exp},
+                      {"dendritic", placement_json(dendrite)},
+                      {"dendritic_location", at_dendrite.inhibition_location.describe()},
+                      {"uninhibited_mean_active", uninhibited_size},
+                      {"dendritic_equals_uninhibited_fraction", uninhibited_equal}};
     std::ofstream(o.out / "results.json") << j.dump(2) << '\n';
     if (!o.quiet) fmt::print("wrote {}\n", (o.out / "results.json").string());
     return 0;

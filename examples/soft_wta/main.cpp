@@ -5,6 +5,7 @@
 // soft-WTA stage on positive linear gates followed by positive readout weights (fitted by
 // non-negative least squares), as the approximation theorem states. docs/examples.md has the
 // results.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -109,16 +110,29 @@ int main(int argc, char** argv) {
           s.resolution, measured_resolution, 100 * rank_agreement, above, s.resolution,
           100.0 * static_cast<double>(agree_all) / static_cast<double>(o.inputs), o.inputs);
 
-    // 3. Maass's approximation theorem (approximation.hpp): 64 units on the tangent gates, the
-    //    gain sharpening each unit's bump, the bias putting the top gate at x = 1/2 (where the
-    //    gates' envelope is lowest) at 2 rheobases; NNLS on a 101-point grid, judged on 200
-    //    held-out random inputs.
-    soft_wta::ApproximationSetup as;
-    as.units = 64;
-    as.gain = 32.0;
-    as.bias = 2.0 - 0.75 * as.gain;
+    // 3. Maass's approximation theorem (approximation.hpp): n soft-WTA units on the tangent
+    //    gates, their rank outputs read out by NNLS on a 101-point grid, judged on 200 held-out
+    //    random inputs; n from 8 to 64, the headline at 64.
     const auto F = [](double v) { return 0.5 + 0.4 * std::sin(2.0 * std::numbers::pi * v); };
-    const soft_wta::Approximation ap = soft_wta::approximate(s, as, F, o.seed + 2);
+    const std::vector<std::size_t> unit_counts = {8, 16, 32, 64};
+    const std::size_t headline_units = 64;
+    std::vector<soft_wta::Approximation> sweep;
+    std::vector<double> sweep_n, sweep_rms, sweep_max, sweep_bound;
+    for (std::size_t n : unit_counts) {
+      sweep.push_back(soft_wta::approximate(s, soft_wta::approximation_setup(n), F, o.seed + 2));
+      sweep_n.push_back(static_cast<double>(n));
+      sweep_rms.push_back(sweep.back().rms_error_test);
+      sweep_max.push_back(sweep.back().max_error_test);
+      sweep_bound.push_back(1.0 / static_cast<double>(n - 1));
+      if (!o.quiet)
+        fmt::print("  {:3d} units: held-out max error {:.4f}, rms {:.4f} (grid: max {:.4f})\n", n,
+                   sweep.back().max_error_test, sweep.back().rms_error_test,
+                   sweep.back().max_error_train);
+    }
+    const std::size_t head = static_cast<std::size_t>(
+        std::find(unit_counts.begin(), unit_counts.end(), headline_units) - unit_counts.begin());
+    const soft_wta::ApproximationSetup as = soft_wta::approximation_setup(headline_units);
+    const soft_wta::Approximation& ap = sweep[head];
     const std::vector<double>& xs = ap.x;
     const std::vector<double>& target = ap.target;
     const std::vector<double>& fit = ap.fit;
@@ -166,15 +180,25 @@ int main(int argc, char** argv) {
     p.add(plot::LineSeries{.label = "target", .x = xs, .y = target, .dash = plot::Dash::dashed});
     p.add(plot::LineSeries{.label = "soft WTA + NNLS", .x = xs, .y = fit});
     auto& u = fig.add_panel();
-    u.title("soft-WTA outputs along x (8 units)");
+    u.title(fmt::format("rank outputs, 8 of {} units", as.units));
     u.x().label("x").limits(0, 1);
-    u.y().label("spike count");
+    u.y().label("soft-WTA output (scaled rank)");
     for (std::size_t i = 0; i < as.units; i += as.units / 8) {
       std::vector<double> yi(grid);
       for (std::size_t g = 0; g < grid; ++g)
         yi[g] = ap.features[g][i];
       u.add(plot::LineSeries{.x = xs, .y = yi});
     }
+    auto& e = fig.add_panel();
+    e.title("held-out error vs number of units");
+    e.x().label("units").log();
+    e.y().label("error").log();
+    e.add(plot::LineSeries{
+        .label = "rms", .x = sweep_n, .y = sweep_rms, .marker = plot::Marker::circle});
+    e.add(plot::LineSeries{
+        .label = "max", .x = sweep_n, .y = sweep_max, .marker = plot::Marker::square});
+    e.add(plot::LineSeries{
+        .label = "1 / (n - 1)", .x = sweep_n, .y = sweep_bound, .dash = plot::Dash::dashed});
     fig.save(o.out / "soft_wta.svg");
 
     nlohmann::ordered_json j;
@@ -198,9 +222,13 @@ int main(int argc, char** argv) {
                           {"max_error", ap.max_error_train},
                           {"rms_error", ap.rms_error_train},
                           {"held_out_inputs", as.test},
+                          {"rank_width", as.rank_width},
                           {"max_error_held_out", ap.max_error_test},
                           {"rms_error_held_out", ap.rms_error_test},
-                          {"weights", ap.weights}};
+                          {"weights", ap.weights},
+                          {"units_sweep", unit_counts},
+                          {"rms_error_held_out_sweep", sweep_rms},
+                          {"max_error_held_out_sweep", sweep_max}};
     std::ofstream(o.out / "results.json") << j.dump(2) << '\n';
     if (!o.quiet) fmt::print("wrote {}\n", (o.out / "results.json").string());
     return 0;

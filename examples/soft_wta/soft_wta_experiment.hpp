@@ -1,12 +1,13 @@
 // soft_wta_experiment.hpp: the soft winner-take-all experiments of examples/soft_wta, shared
 // with tests/validation/wta (Maass 2000, science.md sec. 4). A soft-WTA circuit
 // (spindle/models/wta.hpp, soft mode) gets one DC drive per excitatory cell,
-// I_i = I_rheobase * (bias + gain * x_i) for inputs x_i in [0, 1]; its output is each cell's
-// spike count over `window_ms` (the rate a downstream cell can read), started `settle_ms` after
-// the input's onset. A shared pool subtracts one current from every cell, so higher drive means
-// an earlier first spike and every later spike earlier too: the counts are non-increasing down
-// the input ranking, and two inputs are told apart when their rates differ by at least one
-// spike per window. That is the circuit's resolution in x (measured by resolution()).
+// I_i = I_rheobase * max(0, bias + gain * x_i) for inputs x_i (a drive cannot be negative);
+// its output is each cell's spike count over `window_ms` (the rate a downstream cell can
+// read), started `settle_ms` after the input's onset. A shared pool subtracts one current from
+// every cell, so higher drive means an earlier first spike and every later spike earlier too: the
+// counts are non-increasing down the input ranking, and two inputs are told apart when their rates
+// differ by at least one spike per window. That is the circuit's resolution in x (measured by
+// resolution()).
 #pragma once
 
 #include <algorithm>
@@ -49,9 +50,7 @@ struct Setup {
 inline std::vector<std::vector<double>> counts(const Setup& s,
                                                const std::vector<std::vector<double>>& x,
                                                std::uint64_t seed) {
-  const spindle::ParameterSet e = spindle::models::wta_exc_defaults();
-  const double rheobase =
-      (e.at("V_th").value - e.at("E_L").value) * e.at("C_m").value / e.at("tau_m").value;  // [pA]
+  const double rheobase = spindle::models::wta_exc_membrane(s.circuit()).rheobase.value();  // [pA]
   const spindle::ModelRegistry registry = spindle::models::builtin_registry();
   std::vector<std::vector<double>> out;
   for (std::size_t first = 0; first < x.size(); first += s.batch) {
@@ -59,7 +58,7 @@ inline std::vector<std::vector<double>> counts(const Setup& s,
     std::vector<std::vector<double>> drive(m, std::vector<double>(s.n));
     for (std::size_t i = 0; i < m; ++i)
       for (std::size_t c = 0; c < s.n; ++c)
-        drive[i][c] = rheobase * (s.bias + s.gain * x[first + i][c]);
+        drive[i][c] = rheobase * std::max(0.0, s.bias + s.gain * x[first + i][c]);  // >= 0
     spindle::NetworkSpec net;
     const auto circuit = spindle::models::add_wta(net, s.circuit());
     net.spike_recorder.populations = {circuit.excitatory};

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "spindle/error.hpp"
+#include "spindle/models/builtin.hpp"
 #include "spindle/models/cell_types.hpp"
 
 namespace spindle::models {
@@ -35,11 +36,51 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw Error("wta: " + what);
 }
 
+// The excitatory parameters add_wta() gives the population.
+ParameterSet exc_parameters_of(const WtaParams& p) {
+  ParameterSet exc = p.exc_model == "lif_exp" ? wta_exc_defaults() : ParameterSet{};
+  for (const auto& [key, v] : p.exc_parameters)
+    exc[key] = v;
+  return exc;
+}
+
 }  // namespace
 
 ParameterSet wta_exc_defaults() {
   return {{"C_m", 250.0}, {"tau_m", 20.0}, {"tau_syn_exc", 2.0}, {"tau_syn_inh", 10.0},
           {"t_ref", 2.0}, {"E_L", -70.0},  {"V_reset", -70.0},   {"V_th", -55.0}};
+}
+
+WtaParams with_pyramidal_dendritic(WtaParams p, Nanosiemens g_pool_exc) {
+  require(g_pool_exc.value() > 0.0,
+          fmt::format("g_pool_exc must be > 0 nS, got {}", g_pool_exc.value()));
+  p.exc_model = "pyramidal_dendritic";
+  p.exc_receptor = "AMPA";
+  p.inh_receptor = "GABA_A";
+  p.g_pool_exc = g_pool_exc;
+  p.w_pool_exc = Picoamps{0.0};
+  // As wta_exc_defaults(): the pool's GABA decay, and the reset that sets how soon the early
+  // winners fire again during the race (those repeats count towards the trigger too).
+  p.exc_parameters.try_emplace("tau_syn_inh", 10.0_ms);
+  p.exc_parameters.try_emplace("V_reset", Millivolts{-70.0});
+  return p;
+}
+
+LifMembrane wta_exc_membrane(const WtaParams& p) {
+  const ModelRegistry registry = builtin_registry();
+  const std::vector<ParamInfo>& schema = registry.cell_model(p.exc_model).parameters;
+  const auto has = [&](const char* name) {
+    return std::any_of(schema.begin(), schema.end(),
+                       [&](const ParamInfo& i) { return i.name == name; });
+  };
+  require(
+      has("V_th") && has("E_L") && has("C_m") && (has("g_L") || has("tau_m")) && !has("Delta_T"),
+      fmt::format("no LIF membrane rule for excitatory model '{}' (needs V_th, E_L, C_m and "
+                  "g_L or tau_m)",
+                  p.exc_model));
+  const ParameterValues v = resolve_parameters(schema, exc_parameters_of(p), "wta excitatory");
+  const double g_L = has("g_L") ? v["g_L"] : v["C_m"] / v["tau_m"];  // [nS]
+  return {Picoamps{(v["V_th"] - v["E_L"]) * g_L}, Milliseconds{v["C_m"] / g_L}};
 }
 
 double kwta_trigger_count(std::size_t k) {
@@ -68,6 +109,13 @@ WtaCircuit add_wta(NetworkSpec& net, const WtaParams& p) {
           fmt::format("w_exc_pool must be >= 0 pA, got {}", p.w_exc_pool.value()));
   require(p.w_pool_exc.value() <= 0.0,
           fmt::format("w_pool_exc must be <= 0 pA (inhibitory), got {}", p.w_pool_exc.value()));
+  require(p.g_pool_exc.value() >= 0.0,
+          fmt::format("g_pool_exc must be >= 0 nS, got {}", p.g_pool_exc.value()));
+  require(p.g_pool_exc.value() == 0.0 || p.w_pool_exc.value() == 0.0,
+          "give the pool -> E weight either as a current (w_pool_exc) or as a conductance "
+          "(g_pool_exc), not both");
+  require(!p.exc_receptor.empty() && !p.inh_receptor.empty(),
+          "exc_receptor and inh_receptor must not be empty");
   require(p.w_self.value() >= 0.0, fmt::format("w_self must be >= 0 pA, got {}", p.w_self.value()));
   for (auto [field, v] :
        {std::pair{"delay_exc_pool", p.delay_exc_pool},
@@ -85,10 +133,7 @@ WtaCircuit add_wta(NetworkSpec& net, const WtaParams& p) {
     for (const std::string* mine : {&c.excitatory, &c.pool, &c.gate})
       require(pop.name != *mine, fmt::format("population '{}' already exists", *mine));
 
-  ParameterSet exc = p.exc_model == "lif_exp" ? wta_exc_defaults() : ParameterSet{};
-  for (const auto& [key, v] : p.exc_parameters)
-    exc[key] = v;
-  net.add_population(c.excitatory, p.exc_model, p.n_exc, std::move(exc));
+  net.add_population(c.excitatory, p.exc_model, p.n_exc, exc_parameters_of(p));
 
   const bool hard = p.mode == WtaMode::hard_k;
   PopulationSpec& pool = apply(net.add_population(c.pool, "", p.n_pool), pv_basket_preset());
@@ -119,6 +164,8 @@ WtaCircuit add_wta(NetworkSpec& net, const WtaParams& p) {
   }
   double w_pe = p.w_pool_exc.value();
   if (w_pe == 0.0) w_pe = (hard ? -1000.0 : -10.0) * 10.0 / static_cast<double>(p.n_pool);
+  const ValueSpec pool_exc_weight =
+      p.g_pool_exc.value() > 0.0 ? ValueSpec{p.g_pool_exc} : ValueSpec{Picoamps{w_pe}};
 
   std::string drives_pool = c.excitatory;
   if (p.gated) {
@@ -133,13 +180,13 @@ WtaCircuit add_wta(NetworkSpec& net, const WtaParams& p) {
   }
   net.connect(drives_pool, c.pool, ConnectionRule::all_to_all(), "exc", Picoamps{w_ep},
               p.delay_exc_pool);
-  net.connect(c.pool, c.excitatory, ConnectionRule::all_to_all(), "inh", Picoamps{w_pe},
+  net.connect(c.pool, c.excitatory, ConnectionRule::all_to_all(), p.inh_receptor, pool_exc_weight,
               p.delay_pool_exc)
       .at(p.inhibition_location);
   if (p.w_self.value() > 0.0) {
     ConnectionRule self = ConnectionRule::one_to_one();
     self.autapses = true;
-    net.connect(c.excitatory, c.excitatory, self, "exc", p.w_self, p.delay_self);
+    net.connect(c.excitatory, c.excitatory, self, p.exc_receptor, p.w_self, p.delay_self);
   }
   return c;
 }

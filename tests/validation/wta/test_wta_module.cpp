@@ -127,3 +127,48 @@ TEST_CASE("a gate recruits the pool only above gate_rate", "[wta]") {
   CHECK(gate0 == 0);
   CHECK(gate1 > 0);
 }
+
+TEST_CASE("add_wta with pyramidal_dendritic cells places conductance inhibition where asked",
+          "[wta]") {
+  WtaParams p;
+  p.n_exc = 20;
+  p.n_pool = 4;
+  p.k = 2;
+  const WtaParams pyr = models::with_pyramidal_dendritic(p, 5.0_nS);
+  CHECK(pyr.exc_model == "pyramidal_dendritic");
+  CHECK(pyr.inh_receptor == "GABA_A");
+
+  // Both placements build (the cell has a morphology), with nS weights on GABA_A.
+  for (const LocationSpec& where : {locate::soma(), locate::dendrite("apical_trunk_3", 250.0_um)}) {
+    WtaParams q = pyr;
+    q.inhibition_location = where;
+    NetworkSpec net;
+    const auto c = add_wta(net, q);
+    const ProjectionSpec& inh = net.projections.back();
+    CHECK(inh.target == c.excitatory);
+    CHECK(inh.receptor == "GABA_A");
+    CHECK(inh.weight.unit == Unit::nS);
+    CHECK(inh.location.describe() == where.describe());
+    const Simulation sim(net, models::builtin_registry());
+    CHECK(sim.num_synapses() == 20u * 4u * 2u);
+  }
+
+  // Rheobase and tau_m from the model's parameters: lif_exp (wta_exc_defaults) 15 mV * 250 pF
+  // / 20 ms = 187.5 pA; pyramidal_dendritic's lif_cond soma 15 mV * 7.5 nS = 112.5 pA,
+  // 150 pF / 7.5 nS = 20 ms.
+  const models::LifMembrane lif = models::wta_exc_membrane(p);
+  CHECK(lif.rheobase.value() == Approx(187.5));
+  CHECK(lif.tau_m.value() == Approx(20.0));
+  const models::LifMembrane cond = models::wta_exc_membrane(pyr);
+  CHECK(cond.rheobase.value() == Approx(112.5));
+  CHECK(cond.tau_m.value() == Approx(20.0));
+
+  // A current and a conductance for the same projection is an error; adex has no LIF rule.
+  WtaParams both = pyr;
+  both.w_pool_exc = Picoamps{-10.0};
+  NetworkSpec net;
+  CHECK_THROWS_AS(add_wta(net, both), Error);
+  WtaParams adex = p;
+  adex.exc_model = "adex";
+  CHECK_THROWS_AS(models::wta_exc_membrane(adex), Error);
+}

@@ -36,10 +36,15 @@
 //
 // Placement of the inhibition: pool -> E synapses land at `inhibition_location` (default the
 // soma: perisomatic, as basket cells). A dendritic location needs an excitatory model with a
-// morphology; a point neuron rejects it when the Simulation is built.
+// morphology (`pyramidal_dendritic`, with_pyramidal_dendritic()); a point neuron rejects it
+// when the Simulation is built.
 //
-// Weights are currents (pA) on the receptors "exc" and "inh": the excitatory model must be
-// current-based (lif_exp, the default, or adex).
+// Excitatory cell model: current-based (lif_exp, the default, or adex): pool -> E weights are
+// currents (w_pool_exc, pA) on the receptors "exc" and "inh". Conductance-based (lif_cond,
+// pyramidal_dendritic): set the receptor names and g_pool_exc (nS, the peak conductance of
+// one pool spike at one synapse); with_pyramidal_dendritic() does both for the reduced
+// pyramidal cell. The drive stays a current (add_input_schedule()); wta_exc_membrane() gives
+// the rheobase of whichever model is chosen, so drives can be stated in rheobases.
 #pragma once
 
 #include <cstddef>
@@ -88,8 +93,14 @@ struct WtaParams {
   Milliseconds delay_pool_exc{0.5};
   /// Where pool -> E synapses land (locate::soma(): perisomatic).
   LocationSpec inhibition_location = locate::soma();
+  /// Receptors of the excitatory model that E -> E (self) and pool -> E synapses use.
+  std::string exc_receptor = "exc", inh_receptor = "inh";
+  /// Conductance-based excitatory models: pool -> E peak conductance per synapse (> 0 selects
+  /// conductance weights on inh_receptor; w_pool_exc must then be 0).
+  Nanosiemens g_pool_exc{0.0};
 
-  /// Self-excitation: each excitatory cell onto itself (>= 0; 0: none).
+  /// Self-excitation: each excitatory cell onto itself (>= 0; 0: none), a current on
+  /// exc_receptor (current-based excitatory models only).
   Picoamps w_self{0.0};
   Milliseconds delay_self{1.0};
 
@@ -113,6 +124,26 @@ WtaCircuit add_wta(NetworkSpec& net, const WtaParams& p);
 
 /// The excitatory defaults add_wta() starts from (lif_exp values, see WtaParams::exc_model).
 ParameterSet wta_exc_defaults();
+
+/// `p` with `pyramidal_dendritic` excitatory cells (point soma with lif_cond's equations and a
+/// dendritic tree; pyramidal_dendritic.hpp): receptors AMPA / GABA_A, pool -> E peak
+/// conductance `g_pool_exc` per synapse (> 0), and the soma's tau_syn_inh = 10 ms and
+/// V_reset = -70 mV of wta_exc_defaults() unless p.exc_parameters sets them (with its tau_m of
+/// 20 ms the race is then the lif_exp circuit's, for which kwta_trigger_count() is
+/// calibrated). Pair it with inhibition_location to put the pool's synapses on the soma or on
+/// the dendrites.
+WtaParams with_pyramidal_dendritic(WtaParams p, Nanosiemens g_pool_exc);
+
+/// The LIF membrane of the excitatory cells add_wta(p) builds: rheobase (the DC current at
+/// which a cell just reaches threshold), (V_th - E_L) g_L, and tau_m = C_m / g_L (g_L =
+/// C_m / tau_m for models given by tau_m); from the model's defaults merged with what
+/// add_wta() sets. Throws for a model without V_th, E_L, C_m and g_L or tau_m, or with an
+/// exponential term (adex: Delta_T moves the threshold).
+struct LifMembrane {
+  Picoamps rheobase;
+  Milliseconds tau_m;
+};
+LifMembrane wta_exc_membrane(const WtaParams& p);
 
 /// The calibrated rule for the pool's trigger count in hard_k: k minus the excitatory spikes
 /// that arrive while the loop closes (E -> pool -> E plus the pool's rise), 0.75 k as
