@@ -17,11 +17,15 @@
 // excitatory model's (wta_exc_membrane()). Cells above z_threshold (about the top 4 %) would
 // all fire; the race is stopped by the pool after about k.
 //
-// Placement of the inhibition (placement_circuit()): the same circuit with `pyramidal_dendritic`
-// excitatory cells (a lif_cond soma with tau_m = 20 ms, as the lif_exp cells, and a dendritic
-// tree), the pool's GABA_A synapses either on the soma or on the apical trunk at 250 um, with
-// the same peak conductance per synapse. The latency race depends only on I / I_rheobase and
-// tau_m, so the drive rule and the pool's trigger count carry over unchanged.
+// Placement of the inhibition (perisomatic_circuit(), dendritic_circuit()): the same circuit
+// with `pyramidal_dendritic` excitatory cells (a lif_cond soma with tau_m = 20 ms, as the
+// lif_exp cells, and a dendritic tree), the pool's GABA_A synapses either on the soma or on the
+// apical trunk at a path distance d, with the same peak conductance per synapse. On the trunk
+// with gaba_to_soma = 1 (pyramidal_dendritic.hpp) each pool spike also reaches the soma as a
+// shunt attenuated by exp(-d / lambda_epsp) and delayed by d epsp_delay_per_100um / 100 um;
+// with gaba_to_soma = 0 it acts on bAP calcium only (no somatic reach: the limiting case). The
+// latency race depends only on I / I_rheobase and tau_m, so the drive rule and the pool's
+// trigger count carry over unchanged.
 #pragma once
 
 #include <algorithm>
@@ -31,9 +35,11 @@
 #include <iterator>
 #include <limits>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "spindle/models/builtin.hpp"
+#include "spindle/models/pyramidal_dendritic.hpp"
 #include "spindle/models/wta.hpp"
 #include "spindle/random.hpp"
 #include "spindle/simulation.hpp"
@@ -51,9 +57,9 @@ struct Setup {
   double duration_ms = 80.0;  ///< input on; winners are the cells spiking in it (+ 2 ms)
   std::size_t batch = 100;    ///< inputs per Simulation (memory of the step-current schedule)
   /// Placement comparison: pool -> E peak conductance per synapse [nS] (each pool spike; 10
-  /// pool cells) and the dendritic contact (apical trunk, path distance from the soma).
+  /// pool cells) and the dendritic contacts (apical trunk, path distance from the soma [um]).
   double g_pool_exc_nS = 10.0;
-  double dendritic_contact_um = 250.0;
+  std::vector<double> dendritic_contacts_um = {50.0, 150.0, 250.0};
   spindle::models::WtaParams circuit() const {
     spindle::models::WtaParams p;
     p.name = "kwta";
@@ -64,16 +70,33 @@ struct Setup {
   }
 };
 
-enum class Placement { perisomatic, dendritic };
+/// The circuit with pyramidal_dendritic cells and the pool's synapses on the soma.
+inline spindle::models::WtaParams perisomatic_circuit(const Setup& s) {
+  return spindle::models::with_pyramidal_dendritic(s.circuit(),
+                                                   spindle::Nanosiemens{s.g_pool_exc_nS});
+}
 
-/// The circuit with pyramidal_dendritic cells and the pool's synapses on the soma or on the
-/// apical trunk (see the file comment).
-inline spindle::models::WtaParams placement_circuit(const Setup& s, Placement where) {
-  spindle::models::WtaParams p =
-      spindle::models::with_pyramidal_dendritic(s.circuit(), spindle::Nanosiemens{s.g_pool_exc_nS});
-  if (where == Placement::dendritic)
-    p.inhibition_location =
-        spindle::locate::dendrite("apical_trunk_3", spindle::Micrometres{s.dendritic_contact_um});
+/// The point of the apical trunk at path distance `d_um` from the soma (on the trunk branch
+/// that contains it; the trunk is the chain soma -> apical_trunk_leaf()).
+inline spindle::LocationSpec apical_trunk_at(double d_um) {
+  const spindle::Morphology m = spindle::models::pyramidal_dendritic_morphology();
+  std::vector<std::size_t> chain;
+  for (int b = static_cast<int>(spindle::models::apical_trunk_leaf(m)); b >= 0;
+       b = m.branches[static_cast<std::size_t>(b)].parent)
+    chain.push_back(static_cast<std::size_t>(b));
+  for (auto b = chain.rbegin(); b != chain.rend(); ++b)
+    if (d_um < m.start_um(*b) + m.branches[*b].length_um || std::next(b) == chain.rend())
+      return spindle::locate::dendrite(m.branches[*b].name, spindle::Micrometres{d_um});
+  return spindle::locate::soma();  // unreachable: the trunk has at least one branch
+}
+
+/// The circuit with the pool's synapses on the apical trunk at `contact_um`; `reaches_soma`
+/// sets pyramidal_dendritic's gaba_to_soma (see the file comment).
+inline spindle::models::WtaParams dendritic_circuit(const Setup& s, double contact_um,
+                                                    bool reaches_soma) {
+  spindle::models::WtaParams p = perisomatic_circuit(s);
+  p.inhibition_location = apical_trunk_at(contact_um);
+  p.exc_parameters["gaba_to_soma"] = reaches_soma ? 1.0 : 0.0;
   return p;
 }
 

@@ -30,14 +30,6 @@ struct Options {
   bool quiet = false;
 };
 
-/// Active-set sizes of a run, as doubles (for histograms).
-std::vector<double> sizes_of(const std::vector<std::vector<std::uint32_t>>& winners) {
-  std::vector<double> out;
-  for (const auto& w : winners)
-    out.push_back(static_cast<double>(w.size()));
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -49,7 +41,8 @@ int main(int argc, char** argv) {
   app.add_option("--noise-inputs", o.noise_inputs, "inputs per noise level (default 200)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--placement-inputs", o.placement_inputs,
-                 "inputs for perisomatic vs dendritic inhibition (default 200)")
+                 "inputs per placement of the inhibition (soma; trunk at 50, 150, 250 um) "
+                 "(default 200)")
       ->check(CLI::Range(1, 100000));
   app.add_option("--g-pool-exc", o.g_pool_exc_nS,
                  "placement runs: pool -> E peak conductance per synapse [nS] (default 10)")
@@ -113,37 +106,62 @@ int main(int argc, char** argv) {
             sp.mean_overlap, id.mean_overlap, sp.mean_active);
     }
     // Placement: pyramidal_dendritic cells, the pool's GABA_A synapses on the soma or on the
-    // apical trunk, same conductance; the first placement_inputs clean inputs.
+    // apical trunk at each contact distance, same conductance; the first placement_inputs clean
+    // inputs. Dendritic rows with somatic reach (gaba_to_soma = 1) at every distance, and the
+    // farthest one once more without it (the limiting case, compared with the uninhibited set).
     const std::size_t np = std::min(o.placement_inputs, o.inputs);
     const std::vector<std::vector<double>> placement_drives(
         drives.begin(), drives.begin() + static_cast<std::ptrdiff_t>(np));
     const std::vector<std::vector<std::uint32_t>> placement_ideal(
         ideal.begin(), ideal.begin() + static_cast<std::ptrdiff_t>(np));
-    const models::WtaParams at_soma = kwta::placement_circuit(s, kwta::Placement::perisomatic),
-                            at_dendrite = kwta::placement_circuit(s, kwta::Placement::dendritic);
+    const models::WtaParams at_soma = kwta::perisomatic_circuit(s);
     const auto soma_winners = kwta::winners(s, at_soma, placement_drives, o.seed + 11);
-    const auto dendrite_winners = kwta::winners(s, at_dendrite, placement_drives, o.seed + 11);
-    const kwta::Summary soma = kwta::summarize(soma_winners, placement_ideal, s.k),
-                        dendrite = kwta::summarize(dendrite_winners, placement_ideal, s.k);
+    const kwta::Summary soma = kwta::summarize(soma_winners, placement_ideal, s.k);
+    struct DendriticRow {
+      double contact_um;
+      bool reaches_soma;
+      models::WtaParams circuit;
+      std::vector<std::vector<std::uint32_t>> winners;
+      kwta::Summary summary;
+    };
+    std::vector<DendriticRow> rows;
+    for (double d : s.dendritic_contacts_um)
+      rows.push_back({d, true, kwta::dendritic_circuit(s, d, true), {}, {}});
+    const double farthest = s.dendritic_contacts_um.back();
+    rows.push_back({farthest, false, kwta::dendritic_circuit(s, farthest, false), {}, {}});
+    for (auto& r : rows) {
+      r.winners = kwta::winners(s, r.circuit, placement_drives, o.seed + 11);
+      r.summary = kwta::summarize(r.winners, placement_ideal, s.k);
+    }
+    const DendriticRow& no_reach = rows.back();
     // Against the uninhibited prediction: same set, and its size.
-    const double tau_m = models::wta_exc_membrane(at_dendrite).tau_m.value();
+    const double tau_m = models::wta_exc_membrane(at_soma).tau_m.value();
     double uninhibited_size = 0, uninhibited_equal = 0, same_as_lif_exp = 0;
     for (std::size_t i = 0; i < np; ++i) {
       same_as_lif_exp += (soma_winners[i] == winners[i] ? 1.0 : 0.0) / static_cast<double>(np);
       const auto free_set = kwta::uninhibited_set(s, placement_drives[i], tau_m);
       uninhibited_size += static_cast<double>(free_set.size()) / static_cast<double>(np);
-      uninhibited_equal += (free_set == dendrite_winners[i] ? 1.0 : 0.0) / static_cast<double>(np);
+      uninhibited_equal += (free_set == no_reach.winners[i] ? 1.0 : 0.0) / static_cast<double>(np);
     }
-    if (!o.quiet)
+    const models::DendriticKernelParams kernel = models::PyramidalDendriticParams::defaults().dend;
+    const auto label_of = [](const DendriticRow& r) {
+      return fmt::format("dendritic {} um{}", r.contact_um,
+                         r.reaches_soma ? "" : ", no somatic reach");
+    };
+    if (!o.quiet) {
       fmt::print(
           "placement (pyramidal_dendritic, {} nS per pool synapse, {} inputs): perisomatic "
-          "active {:.2f} +- {:.2f}, overlap {:.3f}; dendritic (apical trunk {} um) active {:.2f} "
-          "+- {:.2f}, overlap {:.3f}, {:.3f} of them in the top-k; perisomatic sets equal to the "
-          "lif_exp circuit's in {:.1f} % of inputs; uninhibited cells would give {:.2f} (same "
-          "set in {:.1f} % of inputs)\n",
-          s.g_pool_exc_nS, np, soma.mean_active, soma.sd_active, soma.mean_overlap,
-          s.dendritic_contact_um, dendrite.mean_active, dendrite.sd_active, dendrite.mean_overlap,
-          dendrite.precision, 100 * same_as_lif_exp, uninhibited_size, 100 * uninhibited_equal);
+          "active {:.2f} +- {:.2f}, overlap {:.3f}, {:.3f} in the top-k; sets equal to the "
+          "lif_exp circuit's in {:.1f} % of inputs\n",
+          s.g_pool_exc_nS, np, soma.mean_active, soma.sd_active, soma.mean_overlap, soma.precision,
+          100 * same_as_lif_exp);
+      for (const auto& r : rows)
+        fmt::print("  {}: active {:.2f} +- {:.2f}, overlap {:.3f}, {:.3f} in the top-k\n",
+                   label_of(r), r.summary.mean_active, r.summary.sd_active, r.summary.mean_overlap,
+                   r.summary.precision);
+      fmt::print("  uninhibited cells would give {:.2f} (the no-reach set in {:.1f} % of inputs)\n",
+                 uninhibited_size, 100 * uninhibited_equal);
+    }
 
     std::filesystem::create_directories(o.out);
     {
@@ -180,38 +198,57 @@ int main(int argc, char** argv) {
     b.vline(90, "90 %");
     fig.save(o.out / "kwta_active.svg");
 
-    plot::Figure place(
-        fmt::format("Basket inhibition on the soma or the dendrite ({} nS)", s.g_pool_exc_nS));
+    plot::Figure place(fmt::format(
+        "Basket inhibition on the soma or the apical trunk ({} nS, pyramidal_dendritic)",
+        s.g_pool_exc_nS));
     place.columns(2);
+    std::vector<double> reach_d, reach_active, reach_sd, reach_overlap, reach_precision;
+    for (const auto& r : rows)
+      if (r.reaches_soma) {
+        reach_d.push_back(r.contact_um);
+        reach_active.push_back(r.summary.mean_active);
+        reach_sd.push_back(r.summary.sd_active);
+        reach_overlap.push_back(100 * r.summary.mean_overlap);
+        reach_precision.push_back(100 * r.summary.precision);
+      }
     auto& pa = place.add_panel();
-    pa.title(fmt::format("active set size, {} inputs", np));
-    pa.x().label("active cells");
-    pa.y().label("inputs");
-    const auto place_edges = plot::uniform_edges(0.5, 150.5, 75);
-    pa.histogram({.label = "perisomatic",
-                  .edges = place_edges,
-                  .counts = plot::bin_counts(sizes_of(soma_winners), place_edges)});
-    pa.histogram({.label = fmt::format("dendritic ({} um)", s.dendritic_contact_um),
-                  .edges = place_edges,
-                  .counts = plot::bin_counts(sizes_of(dendrite_winners), place_edges),
-                  .outline = true});
-    pa.span(static_cast<double>(s.k) - 4.5, static_cast<double>(s.k) + 4.5, "k +- 4");
+    pa.title(fmt::format("active set size (mean +- s.d., {} inputs)", np));
+    pa.x().label("contact on the apical trunk", "um").limits(0, 350);
+    pa.y().label("active cells").limits(30, 90);
+    pa.legend(plot::LegendPlace::top_left);
+    pa.add(plot::LineSeries{.label = "dendritic, reaches the soma",
+                            .x = reach_d,
+                            .y = reach_active,
+                            .yerr = reach_sd,
+                            .marker = plot::Marker::circle});
+    pa.add(plot::LineSeries{.label = "dendritic, no somatic reach",
+                            .x = {no_reach.contact_um},
+                            .y = {no_reach.summary.mean_active},
+                            .yerr = {no_reach.summary.sd_active},
+                            .marker = plot::Marker::square,
+                            .connect = false});
+    pa.hline(soma.mean_active, "perisomatic");
+    pa.hline(uninhibited_size, "no inhibition");
     auto& pb = place.add_panel();
-    pb.title("active cells that are in the top-k");
-    pb.x().label("fraction of the active set", "%");
-    pb.y().label("inputs");
-    const auto in_top_edges = plot::uniform_edges(0, 101, 101);
-    for (const auto* w : {&soma_winners, &dendrite_winners}) {
-      std::vector<double> percent;
-      for (std::size_t i = 0; i < np; ++i)
-        percent.push_back(
-            100.0 * static_cast<double>(kwta::intersection_size((*w)[i], placement_ideal[i])) /
-            static_cast<double>(std::max<std::size_t>((*w)[i].size(), 1)));
-      pb.histogram({.label = w == &soma_winners ? "perisomatic" : "dendritic",
-                    .edges = in_top_edges,
-                    .counts = plot::bin_counts(percent, in_top_edges),
-                    .outline = w != &soma_winners});
-    }
+    pb.title("agreement with the ideal top-k");
+    pb.x().label("contact on the apical trunk", "um").limits(0, 350);
+    pb.y().label("percent").limits(0, 105);
+    pb.legend(plot::LegendPlace::bottom_left);
+    pb.add(plot::LineSeries{.label = "top-k cells that are active",
+                            .x = reach_d,
+                            .y = reach_overlap,
+                            .marker = plot::Marker::circle});
+    pb.add(plot::LineSeries{.label = "active cells that are in the top-k",
+                            .x = reach_d,
+                            .y = reach_precision,
+                            .dash = plot::Dash::dashed,
+                            .marker = plot::Marker::square});
+    pb.add(plot::LineSeries{.label = "no somatic reach: in the top-k",
+                            .x = {no_reach.contact_um},
+                            .y = {100 * no_reach.summary.precision},
+                            .marker = plot::Marker::triangle,
+                            .connect = false});
+    pb.hline(100 * soma.precision, "perisomatic, in the top-k");
     place.save(o.out / "kwta_placement.svg");
 
     plot::Figure noise("k-WTA under input noise (overlap with the clean input's top-k)");
@@ -251,15 +288,30 @@ int main(int argc, char** argv) {
                                     {"fraction_within_k_pm_4", x.within},
                                     {"fraction_of_active_in_topk", x.precision}};
     };
+    nlohmann::ordered_json dendritic = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+      if (!r.reaches_soma) continue;
+      auto row = placement_json(r.summary);
+      row["contact_um"] = r.contact_um;
+      row["location"] = r.circuit.inhibition_location.describe();
+      row["somatic_fraction"] = std::exp(-r.contact_um / kernel.lambda_epsp);
+      row["somatic_delay_ms"] = r.contact_um * kernel.epsp_delay_per_100um / 100.0;
+      dendritic.push_back(row);
+    }
+    auto no_reach_json = placement_json(no_reach.summary);
+    no_reach_json["contact_um"] = no_reach.contact_um;
+    no_reach_json["location"] = no_reach.circuit.inhibition_location.describe();
+    no_reach_json["equals_uninhibited_fraction"] = uninhibited_equal;
     j["placement"] = {{"cell_model", at_soma.exc_model},
                       {"inputs", np},
                       {"g_pool_exc_nS", s.g_pool_exc_nS},
+                      {"lambda_epsp_um", kernel.lambda_epsp},
+                      {"epsp_delay_per_100um_ms", kernel.epsp_delay_per_100um},
                       {"perisomatic", placement_json(soma)},
                       {"perisomatic_equals_lif_exp_fraction", same_as_lif_exp},
-                      {"dendritic", placement_json(dendrite)},
-                      {"dendritic_location", at_dendrite.inhibition_location.describe()},
-                      {"uninhibited_mean_active", uninhibited_size},
-                      {"dendritic_equals_uninhibited_fraction", uninhibited_equal}};
+                      {"dendritic", dendritic},
+                      {"dendritic_no_somatic_reach", no_reach_json},
+                      {"uninhibited_mean_active", uninhibited_size}};
     std::ofstream(o.out / "results.json") << j.dump(2) << '\n';
     if (!o.quiet) fmt::print("wrote {}\n", (o.out / "results.json").string());
     return 0;
