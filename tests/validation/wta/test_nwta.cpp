@@ -104,8 +104,7 @@ TEST_CASE("nWTA: T(N) grows like ln N and decides at N where the conventional WT
   }
 }
 
-TEST_CASE("spiking nWTA picks the strongest input well above chance and decides at N >= 32",
-          "[wta][nwta]") {
+TEST_CASE("spiking nWTA: above chance and deciding at N = 2 and 64", "[wta][nwta]") {
   // The example's spiking translation (examples/nwta/spiking_nwta.hpp: 20 cells per option,
   // the rate model's alpha, beta, theta, delta, sigma), seed 1 as the example; fewer trials.
   const nwta::SpikingSetup setup;
