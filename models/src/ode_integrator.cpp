@@ -92,6 +92,15 @@ double step_factor(double err, bool after_reject) noexcept {
 
 namespace {
 
+/// 1 / (k + 1) for the Taylor recursion: a multiplication per term instead of three divisions
+/// (the divisions were a fifth of the step's cost).
+constexpr std::array<double, taylor_max_terms> kInverseNext = [] {
+  std::array<double, taylor_max_terms> r{};
+  for (int k = 0; k < taylor_max_terms; ++k)
+    r[static_cast<std::size_t>(k)] = 1.0 / (k + 1);
+  return r;
+}();
+
 /// One Taylor step of length h from V with conductances g (see the header): true and the
 /// increment V(h) - V in `dv` when the series met the tolerance within taylor_max_terms.
 bool taylor_step(const ConductanceMembrane& m, double V, const std::array<double, 2>& g,
@@ -100,6 +109,7 @@ bool taylor_step(const ConductanceMembrane& m, double V, const std::array<double
   constexpr int K = taylor_max_terms;
   const double inv_C = 1.0 / m.C_m;
   const double qe = g[0] * inv_C, qi = g[1] * inv_C;
+  const double qe_E = qe * m.E_syn[0], qi_E = qi * m.E_syn[1];
   const double me = -h * inv_tau[0], mi = -h * inv_tau[1];
   // Scaled coefficients (of theta = local time / h): G_k h^k / C, J_k h^k / C, w_k = v_k h^k.
   std::array<double, K + 1> gk, w;
@@ -108,20 +118,21 @@ bool taylor_step(const ConductanceMembrane& m, double V, const std::array<double
   dv = 0.0;
   for (int k = 0; k < K; ++k) {
     gk[k] = qe * pe + qi * pi;
-    double acc = qe * m.E_syn[0] * pe + qi * m.E_syn[1] * pi;
+    double acc = qe_E * pe + qi_E * pi;
     if (k == 0) {
       gk[0] += m.g_L * inv_C;
       acc += (m.g_L * m.E_L + bias) * inv_C;
     }
     for (int j = 0; j <= k; ++j)
       acc -= gk[j] * w[k - j];
-    w[k + 1] = acc * h / (k + 1);
+    const double inv_next = kInverseNext[static_cast<std::size_t>(k)];
+    w[k + 1] = acc * h * inv_next;
     dv += w[k + 1];
     // Past the hump (k + 1 > rate h) the terms fall faster than geometrically, so the last two
     // bound what is left.
     if (k >= 1 && k + 1 > rate * h && std::abs(w[k + 1]) + std::abs(w[k]) <= eps) return true;
-    pe *= me / (k + 1);
-    pi *= mi / (k + 1);
+    pe *= me * inv_next;
+    pi *= mi * inv_next;
   }
   return false;
 }
