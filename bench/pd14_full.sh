@@ -10,7 +10,9 @@
 #
 # Environment: BUILD (build tree holding bin/spindle; default build), THREADS (default 2), SEED
 # (default 55, NEST's example seed), OUT (keep the outputs there; default a temporary folder,
-# removed at the end), SCALE (default 1; smaller values for a quick try of the script).
+# removed at the end), SCALE (default 1; smaller values for a quick try of the script), NETWORK
+# (default pd14; pd14_dc replaces the Poisson drive by its mean current, NEST's poisson_input =
+# False: its rates are printed against the same reference, for the real-time factor).
 # Exit status: 0 every population within tolerance, 1 some outside, 2 usage or the run failed.
 set -euo pipefail
 
@@ -22,13 +24,14 @@ require_executable spindle
 threads=${THREADS:-2}
 seed=${SEED:-55}
 scale=${SCALE:-1}
+network=${NETWORK:-pd14}
 transient_ms=100
 window_ms=1000
 output_folder
-dir=$out/pd14_scale$scale
+dir=$out/${network}_scale$scale
 
-echo "pd14 at scale $scale, $((transient_ms + window_ms)) ms, $threads threads, seed $seed"
-if ! /usr/bin/time -v -o "$out/time.txt" "$exe" run --network pd14 --scale "$scale" \
+echo "$network at scale $scale, $((transient_ms + window_ms)) ms, $threads threads, seed $seed"
+if ! /usr/bin/time -v -o "$out/time.txt" "$exe" run --network "$network" --scale "$scale" \
   --duration $((transient_ms + window_ms)) --threads "$threads" --seed "$seed" --out "$dir" \
   --quiet; then
   echo "pd14_full.sh: the run failed" >&2

@@ -63,17 +63,28 @@ NetworkSpec pd14_network(double scale) {
       {.scale = scale, .variant = models::MicrocircuitParams::Variant::pd14});
 }
 
+NetworkSpec pd14_dc_network(double scale) {
+  return models::microcircuit_network({.scale = scale,
+                                       .variant = models::MicrocircuitParams::Variant::pd14,
+                                       .drive = models::MicrocircuitParams::Drive::dc});
+}
+
 std::span<const NetworkEntry> networks() {
   // Constant data (names and function pointers), not mutable global state.
-  static constexpr std::array<NetworkEntry, 6> table{{
+  static constexpr std::array<NetworkEntry, 7> table{{
       {"microcircuit",
-       "Potjans & Diesmann 2014 with PV, SOM and VIP interneurons in every layer, lif_exp cells, "
-       "Poisson drive; --scale (default 0.1; 1 is 77,169 cells, 3e8 synapses)",
+       "Potjans & Diesmann 2014 with PV, SOM and VIP interneurons in every layer (SOM synapses on "
+       "the pyramidal tufts), Poisson drive; --scale (default 0.1; 1 is 77,169 cells, 3e8 "
+       "synapses)",
        &microcircuit_network, true, 0.1},
       {"pd14",
        "Potjans & Diesmann 2014 cortical microcircuit as published (NEST's Potjans_2014 "
        "example): 8 populations; --scale (default 0.1) with DC compensation",
        &pd14_network, true, 0.1},
+      {"pd14_dc",
+       "pd14 with each cell's external Poisson input replaced by its mean current (NEST's "
+       "poisson_input = False); --scale as pd14",
+       &pd14_dc_network, true, 0.1},
       {"cuba",
        "CUBA, Vogels & Abbott 2005 / Brette et al. 2007 benchmark 2: 4000 lif_exp cells, "
        "current synapses",

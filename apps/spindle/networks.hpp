@@ -37,6 +37,8 @@ NetworkSpec brunel_network();
 NetworkSpec microcircuit_network(double scale);
 /// Potjans & Diesmann (2014) as published (NEST's Potjans_2014 example).
 NetworkSpec pd14_network(double scale);
+/// pd14 with DC instead of Poisson external drive (NEST's poisson_input = False).
+NetworkSpec pd14_dc_network(double scale);
 
 /// Every built-in network, the default ("microcircuit") first.
 std::span<const NetworkEntry> networks();
