@@ -13,22 +13,11 @@
 #include "spindle/models/lif_cond.hpp"
 #include "spindle/models/pyramidal_dendritic.hpp"
 #include "support/catch.hpp"
+#include "validation/dendrites/dendrite_location.hpp"
 #include "validation/models/kernel_emulator.hpp"
-
-namespace {
 
 using namespace spindle;
 using namespace spindle::models;
-
-Location dend(const DendriticTree& t, const std::string& name, double d) {
-  Location l;
-  l.kind = Location::Kind::dendrite;
-  l.branch = static_cast<std::uint16_t>(t.morphology().branch_index(name));
-  l.distance_um = static_cast<float>(d);
-  return l;
-}
-
-}  // namespace
 
 TEST_CASE("windowed alpha conductance equals quadrature of its definition", "[dendrites]") {
   DendriticKernelParams k;
@@ -65,7 +54,7 @@ TEST_CASE("path distances and sides on the pyramidal morphology", "[dendrites]")
   // A basal point seen from a trunk point: the path runs through the soma.
   for (std::size_t k = 0; k < m.branches.size(); ++k)
     if (m.branches[k].region == "basal" && m.branches[k].parent < 0) {
-      const Location basal = dend(t, m.branches[k].name, 30.0);
+      const Location basal = test::dendrite_at(t, m.branches[k].name, 30.0);
       s = t.separation(a, basal);
       CHECK(s.distance_um == Approx(130.0).margin(1e-4));
       CHECK_FALSE(s.distal);
@@ -76,7 +65,7 @@ TEST_CASE("path distances and sides on the pyramidal morphology", "[dendrites]")
     const int p = m.branches[k].parent;
     if (p < 0 || m.branches[k].region == m.branches[static_cast<std::size_t>(p)].region) continue;
     const double j = t.end_um(static_cast<std::size_t>(p));
-    const Location off = dend(t, m.branches[k].name, j + 10.0);
+    const Location off = test::dendrite_at(t, m.branches[k].name, j + 10.0);
     const Location before = t.on_path(static_cast<std::size_t>(p), j - 20.0);
     s = t.separation(before, off);
     CHECK(s.distance_um == Approx(30.0).margin(1e-4));
@@ -103,33 +92,12 @@ TEST_CASE("the soma is lif_cond and dendritic EPSPs arrive attenuated and delaye
     opt.probe_times.push_back(Time::from_ms(t));
   const test::EmuResult want = test::emulate_cell(ref, 0, ref_events, opt);
 
-  // The reduced cell: emulate by hand (receive_at is not part of the emulator).
-  Time pred = cell.predict(0, Time::zero());
-  struct Ev {
-    Time t;
-    int kind;  // 0 somatic GABA, 1 dendritic AMPA, 2 somatic AMPA, 3 probe
-  };
-  std::vector<Ev> ev{{Time::from_ms(5.0), 0}, {Time::from_ms(10.0), 1}, {Time::from_ms(12.0), 2}};
-  for (Time t : opt.probe_times)
-    ev.push_back({t, 3});
-  std::stable_sort(ev.begin(), ev.end(), [](const Ev& a, const Ev& b) { return a.t < b.t; });
-  std::vector<double> got;
-  std::size_t i = 0;
-  while (i < ev.size()) {
-    if (pred <= ev[i].t && !(ev[i].kind != 3 && pred == ev[i].t)) {
-      Time next = Time::never();
-      cell.check(0, pred, next);
-      pred = next;
-      continue;
-    }
-    const Ev& e = ev[i++];
-    Time r = keep_prediction;
-    if (e.kind == 0) r = cell.receive(0, e.t, 8.0, PyramidalDendriticGroup::GABA_A);
-    if (e.kind == 1) r = cell.receive_at(0, e.t, 30.0, PyramidalDendriticGroup::AMPA, site);
-    if (e.kind == 2) r = cell.receive(0, e.t, 20.0, PyramidalDendriticGroup::AMPA);
-    if (e.kind == 3) got.push_back(cell.probe(0, PyramidalDendriticGroup::V_m, e.t));
-    if (r != keep_prediction) pred = std::min(pred, r);
-  }
+  // The reduced cell gets the EPSP on the dendrite.
+  const std::vector<test::EmuEvent> events{
+      test::emu_input(Time::from_ms(5.0), PyramidalDendriticGroup::GABA_A, 8.0),
+      test::emu_input_at(Time::from_ms(10.0), PyramidalDendriticGroup::AMPA, 30.0, site),
+      test::emu_input(Time::from_ms(12.0), PyramidalDendriticGroup::AMPA, 20.0)};
+  const std::vector<double> got = test::emulate_cell(cell, 0, events, opt).samples;
   REQUIRE(got.size() == want.samples.size());
   for (std::size_t k = 0; k < got.size(); ++k)
     CHECK(got[k] == Approx(want.samples[k]).margin(1e-6));

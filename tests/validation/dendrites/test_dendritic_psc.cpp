@@ -9,68 +9,19 @@
 //    |w| / gaba_driving_force does in pyramidal_dendritic;
 //  - mean_attenuation() against the integral of exp(-d / lambda) over the branches.
 #include <cmath>
-#include <functional>
-#include <utility>
 #include <vector>
 
 #include "spindle/error.hpp"
 #include "spindle/models/pyramidal_dendritic.hpp"
 #include "spindle/models/pyramidal_dendritic_psc.hpp"
 #include "support/catch.hpp"
+#include "validation/dendrites/dendrite_location.hpp"
+#include "validation/models/kernel_emulator.hpp"
 
 namespace {
 
 using namespace spindle;
 using namespace spindle::models;
-
-/// Drives one cell as the kernel does: it keeps the earlier of the held and a returned bound,
-/// checks the cell at its prediction, and at equal times delivers inputs before checks and
-/// takes probes after them. Inputs are scheduled first (ascending), then probes taken.
-class Driver {
- public:
-  Driver(CellGroup& g, std::size_t cell) : g_(g), cell_(cell) {
-    pred_ = g.predict(cell, Time::zero());
-  }
-  void input(Time t, std::function<Time()> deliver) { inputs_.push_back({t, std::move(deliver)}); }
-  double probe(Time t, std::size_t var) {
-    for (; next_input_ < inputs_.size() && inputs_[next_input_].t <= t; ++next_input_) {
-      checks_before(inputs_[next_input_].t, false);
-      take(inputs_[next_input_].deliver());
-    }
-    checks_before(t, true);
-    return g_.probe(cell_, var, t);
-  }
-
- private:
-  void checks_before(Time t, bool inclusive) {
-    while (!pred_.is_never() && (pred_ < t || (inclusive && pred_ == t))) {
-      Time next = Time::never();
-      g_.check(cell_, pred_, next);
-      pred_ = next == keep_prediction ? Time::never() : next;
-    }
-  }
-  void take(Time r) {
-    if (r == keep_prediction) return;
-    pred_ = r.is_never() ? r : std::min(pred_, r);
-  }
-  struct Input {
-    Time t;
-    std::function<Time()> deliver;
-  };
-  CellGroup& g_;
-  std::size_t cell_;
-  Time pred_;
-  std::vector<Input> inputs_;
-  std::size_t next_input_ = 0;
-};
-
-Location at(const DendriticTree& t, const std::string& branch, double d) {
-  Location l;
-  l.kind = Location::Kind::dendrite;
-  l.branch = static_cast<std::uint16_t>(t.morphology().branch_index(branch));
-  l.distance_um = static_cast<float>(d);
-  return l;
-}
 
 /// Integral of exp(-d / lambda) over [a, b].
 double integral(double a, double b, double lambda) {
@@ -84,7 +35,7 @@ TEST_CASE("psc soma: a dendritic inhibitory PSP is the somatic one x exp(-d/lamb
   const PyramidalDendriticPscParams p = PyramidalDendriticPscParams::defaults();
   REQUIRE(p.gaba_to_soma);
   const auto cells = make_pyramidal_dendritic_psc(p, 1);
-  const Location tuft = at(cells->tree(), "tuft_1", 550.0);
+  const Location tuft = test::dendrite_at(cells->tree(), "tuft_1", 550.0);
   const double d = tuft.distance_um, lambda = p.dend.lambda_epsp;
   const double delay_ms = d * p.dend.epsp_delay_per_100um / 100.0;
   REQUIRE(delay_ms > 1.0);
@@ -97,14 +48,22 @@ TEST_CASE("psc soma: a dendritic inhibitory PSP is the somatic one x exp(-d/lamb
     return w_pA * s.tau_syn_inh * s.tau_m / (s.C_m * (s.tau_m - s.tau_syn_inh)) *
            (std::exp(-u / s.tau_m) - std::exp(-u / s.tau_syn_inh));
   };
-  Driver cell(*cells, 0);
   cells->set_state(0, PyramidalDendriticGroup::V_m, s.E_L);
-  cell.input(Time::from_ms(t0), [&] {
-    return cells->receive_at(0, Time::from_ms(t0), w, PyramidalDendriticGroup::GABA_A, tuft);
-  });
-  double largest = 0.0;
+  test::EmuOptions opt;
+  opt.probe_var = PyramidalDendriticGroup::V_m;
+  std::vector<double> times;
   for (double t = 1.0; t < 40.0; t += 0.25) {
-    const double v = cell.probe(Time::from_ms(t), PyramidalDendriticGroup::V_m) - s.E_L;
+    times.push_back(t);
+    opt.probe_times.push_back(Time::from_ms(t));
+  }
+  const std::vector<test::EmuEvent> input{
+      test::emu_input_at(Time::from_ms(t0), PyramidalDendriticGroup::GABA_A, w, tuft)};
+  const test::EmuResult run = test::emulate_cell(*cells, 0, input, opt);
+  REQUIRE(run.samples.size() == times.size());
+  double largest = 0.0;
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    const double t = times[k];
+    const double v = run.samples[k] - s.E_L;
     const double want = std::exp(-d / lambda) * psp(w, t - t0 - delay_ms);
     INFO("t " << t << " ms: deflection " << v << " mV, expected " << want << " mV");
     CHECK(v == Approx(want).margin(1e-9));
@@ -122,23 +81,28 @@ TEST_CASE("pyramidal_dendritic: gaba_to_soma = 1 delivers the attenuated, delaye
   for (bool to_soma : {true, false}) {
     p.gaba_to_soma = to_soma;
     PyramidalDendriticGroup cells(p, 2);
-    const Location site = at(cells.tree(), "apical_trunk_3", 260.0);
+    const Location site = test::dendrite_at(cells.tree(), "apical_trunk_3", 260.0);
     const double d = site.distance_um;
     const Time arrival = Time::from_ms(t0 + d * p.dend.epsp_delay_per_100um / 100.0);
-    Driver dendritic(cells, 0), somatic(cells, 1);
-    dendritic.input(Time::from_ms(t0), [&] {
-      return cells.receive_at(0, Time::from_ms(t0), g, PyramidalDendriticGroup::GABA_A, site);
-    });
-    if (to_soma) {
-      somatic.input(arrival, [&] {
-        return cells.receive(1, arrival, g * std::exp(-d / p.dend.lambda_epsp),
-                             PyramidalDendriticGroup::GABA_A);
-      });
-    }
+    test::EmuOptions opt;
+    opt.probe_var = PyramidalDendriticGroup::V_m;
+    for (double t = 20.0; t < 80.0; t += 0.5)
+      opt.probe_times.push_back(Time::from_ms(t));
+    const std::vector<test::EmuEvent> on_dendrite{
+        test::emu_input_at(Time::from_ms(t0), PyramidalDendriticGroup::GABA_A, g, site)};
+    std::vector<test::EmuEvent> on_soma;
+    if (to_soma)
+      on_soma.push_back(test::emu_input(arrival, PyramidalDendriticGroup::GABA_A,
+                                        g * std::exp(-d / p.dend.lambda_epsp)));
+    const test::EmuResult dendritic = test::emulate_cell(cells, 0, on_dendrite, opt);
+    const test::EmuResult somatic = test::emulate_cell(cells, 1, on_soma, opt);
+    REQUIRE(dendritic.samples.size() == opt.probe_times.size());
+    REQUIRE(somatic.samples.size() == opt.probe_times.size());
     double effect = 0.0;
-    for (double t = 20.0; t < 80.0; t += 0.5) {
-      const double a = dendritic.probe(Time::from_ms(t), PyramidalDendriticGroup::V_m);
-      const double b = somatic.probe(Time::from_ms(t), PyramidalDendriticGroup::V_m);
+    for (std::size_t k = 0; k < opt.probe_times.size(); ++k) {
+      const double t = opt.probe_times[k].to_ms();
+      const double a = dendritic.samples[k];
+      const double b = somatic.samples[k];
       INFO("gaba_to_soma " << to_soma << ", t " << t << " ms");
       CHECK(a == Approx(b).margin(1e-6));
       effect = std::max(effect, std::abs(b - (-70.0 + 100.0 / p.soma.g_L)));
@@ -154,8 +118,8 @@ TEST_CASE("psc soma: dendritic inhibition shunts bAP calcium as |w| / gaba_drivi
   const auto a = make_pyramidal_dendritic_psc(psc, 1);
   PyramidalDendriticGroup b(cond, 1);
   const double w = -90.0, g = -w / psc.gaba_driving_force;
-  const Location contact = at(b.tree(), "apical_trunk_3", 250.0);
-  const Location site = at(b.tree(), "apical_trunk_3", 270.0);
+  const Location contact = test::dendrite_at(b.tree(), "apical_trunk_3", 250.0);
+  const Location site = test::dendrite_at(b.tree(), "apical_trunk_3", 270.0);
   a->predict(0, Time::zero());
   b.predict(0, Time::zero());
   a->receive_at(0, Time::from_ms(5.0), w, PyramidalDendriticGroup::GABA_A, contact);

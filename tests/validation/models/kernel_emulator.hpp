@@ -12,12 +12,14 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "spindle/cell_model.hpp"
+#include "spindle/location.hpp"
 
 namespace spindle::test {
 
@@ -25,12 +27,16 @@ struct EmuEvent {
   enum class Kind { input, current };
   Time t;
   Kind kind = Kind::input;
-  double value = 0.0;        ///< weight (receptor's unit) or injected current [pA]
-  std::size_t receptor = 0;  ///< for inputs
+  double value = 0.0;            ///< weight (receptor's unit) or injected current [pA]
+  std::size_t receptor = 0;      ///< for inputs
+  std::optional<Location> at{};  ///< for inputs: delivered with receive_at() when set
 };
 
 inline EmuEvent emu_input(Time t, std::size_t receptor, double weight) {
   return {t, EmuEvent::Kind::input, weight, receptor};
+}
+inline EmuEvent emu_input_at(Time t, std::size_t receptor, double weight, Location where) {
+  return {t, EmuEvent::Kind::input, weight, receptor, where};
 }
 inline EmuEvent emu_current(Time t, double current) {
   return {t, EmuEvent::Kind::current, current, 0};
@@ -82,8 +88,9 @@ inline EmuResult emulate_cell(CellGroup& g, std::size_t cell, std::span<const Em
     } else if (t_in == now) {
       const EmuEvent& e = events[i++];
       ++out.calls;
-      const Time r = e.kind == EmuEvent::Kind::input ? g.receive(cell, now, e.value, e.receptor)
-                                                     : g.set_current(cell, now, e.value);
+      const Time r = e.kind == EmuEvent::Kind::current ? g.set_current(cell, now, e.value)
+                     : e.at ? g.receive_at(cell, now, e.value, e.receptor, *e.at)
+                            : g.receive(cell, now, e.value, e.receptor);
       if (r == keep_prediction) continue;
       if (r.is_never()) {
         pred = Time::never();
