@@ -254,6 +254,19 @@ def case_pd14_scale(run):
     check(list(got) == list(PD14_SIZES), f"population order {list(got)}")
 
 
+def case_pd14_dc(run):
+    """--network pd14_dc: pd14 with the external Poisson trains replaced by DC (NEST's
+    poisson_input = False; the validation test checks the currents): the same eight
+    populations."""
+    run.ok("run", "--network", "pd14_dc", "--scale", "0.05", "--duration", "50", "--out", "p",
+           "--quiet")
+    s = json.loads((run.cwd / "p" / "summary.json").read_text())
+    check(s["network"] == "pd14_dc", f"pd14_dc: network {s['network']}")
+    got = {p["name"]: p["cells"] for p in s["populations"]}
+    want = {name: round(n * 0.05) for name, n in PD14_SIZES.items()}
+    check(got == want, f"pd14_dc at scale 0.05: populations {got}, expected {want}")
+
+
 def case_bench(run):
     proc = run.ok("bench", "cuba", "--duration", "100")
     lines = proc.stdout.splitlines()

@@ -230,6 +230,33 @@ TEST_CASE(
   CHECK(mean_somatic == Approx(w_pd14).epsilon(0.005));
 }
 
+TEST_CASE("pd14 with DC drive replaces each external Poisson train by its mean current",
+          "[microcircuit][validation]") {
+  // NEST's poisson_input = False: a train of rate nu of exponential PSCs of amplitude w and
+  // decay tau_syn (0.5 ms, PD14's cell) carries the mean current 1e-3 nu w tau_syn [pA]. At
+  // full scale there is no down-scaling DC, so that is the whole I_e of the DC variant.
+  constexpr double tau_syn_ms = 0.5;
+  const NetworkSpec poisson =
+      microcircuit_network({.scale = 1.0, .variant = MicrocircuitParams::Variant::pd14});
+  const NetworkSpec dc = microcircuit_network({.scale = 1.0,
+                                               .variant = MicrocircuitParams::Variant::pd14,
+                                               .drive = MicrocircuitParams::Drive::dc});
+  CHECK(dc.stimuli.empty());
+  REQUIRE(poisson.stimuli.size() == pd14::num_populations);
+  REQUIRE(dc.populations.size() == poisson.populations.size());
+  for (std::size_t i = 0; i < dc.populations.size(); ++i) {
+    const StimulusSpec& train = poisson.stimuli[i];
+    REQUIRE(train.kind == StimulusSpec::Kind::poisson);
+    REQUIRE(train.target == poisson.populations[i].name);
+    const double mean_pA = 1e-3 * train.rate_hz * train.weight.dist.a * tau_syn_ms;
+    INFO(train.target << ": train " << train.rate_hz << " Hz x " << train.weight.dist.a
+                      << " pA, mean " << mean_pA << " pA");
+    CHECK(poisson.populations[i].parameters.at("I_e").value == Approx(0.0).margin(1e-9));
+    CHECK(dc.populations[i].parameters.at("I_e").value == Approx(mean_pA).epsilon(1e-12));
+    CHECK(mean_pA > 375.0);  // above the rheobase (15 mV x 25 nS): the DC alone drives firing
+  }
+}
+
 TEST_CASE("Microcircuit scale outside 0 < s <= 1 is an error", "[microcircuit][validation]") {
   for (double bad : {0.0, -0.1, 1.5, std::nan("")}) {
     CHECK_THROWS_AS(microcircuit_network({.scale = bad}), spindle::Error);
