@@ -28,7 +28,8 @@ namespace {
 
 struct Options {
   std::uint64_t seed = 1;
-  std::size_t trials = 500, max_n = 1024, spiking_trials = 40, spiking_max_n = 256;
+  std::size_t trials = 500, max_n = 1024, spiking_trials = 100, spiking_max_n = 1024;
+  std::size_t spiking_large_trials = 4;  ///< spiking trials per N above kFitMaxN
   std::filesystem::path out = "nwta-out";
   bool quiet = false;
 };
@@ -70,11 +71,15 @@ int main(int argc, char** argv) {
   app.add_option("--max-n", o.max_n, "largest N, a power of two (default 1024)")
       ->check(CLI::Range(4, 1 << 20));
   app.add_option("--spiking-trials", o.spiking_trials,
-                 "trials per N of the spiking translation (default 40; 0: not run)")
+                 "spiking trials per N up to 256 (default 100; 0: not run)")
       ->check(CLI::Range(0, 100000));
   app.add_option("--spiking-max-n", o.spiking_max_n,
-                 "largest N of the spiking runs (default 256; a trial at N = 1024 takes ~30 s)")
+                 "largest N of the spiking runs (default 1024; a trial at N = 1024 takes ~1 min "
+                 "and 0.6 GB)")
       ->check(CLI::Range(2, 1 << 20));
+  app.add_option("--spiking-large-trials", o.spiking_large_trials,
+                 "spiking trials per N above 256 (default 4; 0: not run)")
+      ->check(CLI::Range(0, 100000));
   app.add_option("--out", o.out, "output folder (results.json, nwta.csv, SVGs)");
   app.add_flag("--quiet", o.quiet, "print nothing but errors");
   try {
@@ -142,7 +147,9 @@ int main(int argc, char** argv) {
     const nwta::SpikingSetup setup;
     for (std::size_t n = 2; o.spiking_trials > 0 && n <= std::min(o.spiking_max_n, o.max_n);
          n *= 2) {
-      spiking.push_back(nwta::run_spiking(setup, n, o.spiking_trials, o.seed));
+      const std::size_t trials = n <= kFitMaxN ? o.spiking_trials : o.spiking_large_trials;
+      if (trials == 0) break;
+      spiking.push_back(nwta::run_spiking(setup, n, trials, o.seed));
       spiking_n.push_back(static_cast<double>(n));
       const auto& s = spiking.back();
       const std::size_t rate_index = spiking.size() - 1;  // N = 2, 4, ... in both sweeps
@@ -305,7 +312,10 @@ int main(int argc, char** argv) {
     if (!spiking.empty()) {
       nlohmann::ordered_json sj;
       sj["n"] = spiking_n;
-      sj["trials"] = o.spiking_trials;
+      std::vector<std::size_t> trials;
+      for (const auto& s : spiking)
+        trials.push_back(s.trials);
+      sj["trials"] = trials;
       std::vector<double> t, se, acc, se_acc, dec, rate_acc;
       for (std::size_t i = 0; i < spiking.size(); ++i) {
         t.push_back(spiking[i].mean_decision_time_ms);
