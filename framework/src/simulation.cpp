@@ -24,10 +24,31 @@
 // At equal times: network inputs, then stimuli, then threshold checks, then probes. So all
 // input arriving at t is summed before a cell's threshold is checked at t, and a probe at t
 // sees the state after everything that happened at t.
+//
+// Lazy Poisson trains (SimulationOptions::lazy_stimuli): when a train's input reaches its cell
+// the model is asked how much more input certainly cannot make the cell fire
+// (CellGroup::safe_weight). The train then draws ahead the k arrivals that fit in a part of that
+// headroom ("pending", not queued) and queues only arrival k + 1 (the "wake"). Its RandomStream is
+// counter based, so a copy of it (`replay`) regenerates the same draws, and the arrival times are
+// the same doubles (next_ms accumulation) as without laziness. Pending arrivals are applied in time
+// order, through receive(), by absorb_pending() whenever the cell is touched: before a delivery, a
+// stimulus event, a threshold check or a probe of the cell, at the wake, and at the end of run(),
+// each time only those that come before the touch in the total order above. So every cell sees the
+// same calls, with the same arguments, in the same order as without laziness, and fires at the same
+// ticks: a check is never missed, because the cell cannot cross while arrivals are pending. The
+// kernel keeps a ledger per cell (LazyCell): the pending weight of its trains plus a slack never
+// exceed the headroom the model gave at the last look, on one receptor. Applying a pending arrival
+// or an input answered keep_prediction keeps that true (safe_weight's contract); any other input
+// must fit in the slack, or the model is asked again (recheck_headroom) and trains that no
+// longer fit are queued again at their next pending arrival (their old wake goes stale: events
+// carry the train's generation). Trains on a receptor with infinite headroom (inhibition) are
+// outside the ledger.
 #include "spindle/simulation.hpp"
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -44,12 +65,22 @@ namespace {
 
 enum EventKind : std::uint32_t { kSpike = 0, kStimulus = 1, kCrossing = 2, kProbe = 3 };
 
+/// before_touch() limit: pending arrivals at the touch's own time all come first.
+constexpr std::uint32_t all_entries = 0xffffffff;
+
+/// Part of a lazy train's share of the headroom that its pending arrivals take. The rest is
+/// slack for the cell's other input (recurrent excitation arrives faster than the train in
+/// Brunel's network), so that the model need rarely be asked again before the wake.
+constexpr double pending_part = 0.5;
+
 struct Event {
   Time t;
   std::uint32_t kind;
-  std::uint32_t a;  ///< kSpike: source cell; kStimulus, kProbe: target cell
-  std::uint32_t b;  ///< kSpike: delay group; kStimulus: stimulus entry; kProbe: probe entry
+  std::uint32_t a;        ///< kSpike: source cell; kStimulus, kProbe: target cell
+  std::uint32_t b;        ///< kSpike: delay group; kStimulus: stimulus entry; kProbe: probe entry
+  std::uint32_t gen = 0;  ///< kStimulus: the entry's generation; stale when it has moved on
 };
+static_assert(sizeof(Event) == 24, "the generation fits in the padding");
 
 /// Orders the min-heap: "a comes out after b".
 struct EventLater {
@@ -117,9 +148,27 @@ struct StimulusEntry {
   std::uint32_t stimulus;
   std::uint32_t cell;  ///< local
   double weight = 0.0;
-  double next_ms = 0.0;  ///< poisson: exact time of the pending event
+  double next_ms = 0.0;  ///< poisson: exact time of the queued event (the wake when lazy)
   std::size_t next = 0;  ///< spike_times / step_current / dc: index of the pending change
   RandomStream rng{0, 0, Purpose::stimulus};
+  // Lazy Poisson trains (see the file comment).
+  std::uint32_t gen = 0;      ///< generation of the queued event; older events are stale
+  std::uint32_t pending = 0;  ///< arrivals drawn ahead, not applied yet
+  Time pending_t;             ///< time of the first of them (Time::from_ms(pending_ms))
+  double pending_ms = 0.0;
+  bool free = false;          ///< pending on an infinite headroom: outside the cell's ledger
+  Time wake = Time::never();  ///< time of the queued event
+  RandomStream replay{0, 0, Purpose::stimulus};  ///< rng just after drawing pending_ms
+};
+
+/// Per cell: its earliest pending arrival and its ledger. Pending weight of the trains outside
+/// `free` plus `slack` is at most the headroom on `receptor`; slack is infinite when none is
+/// pending there.
+struct LazyCell {
+  Time next = Time::never();
+  double slack = std::numeric_limits<double>::infinity();
+  std::uint32_t receptor = no_receptor;  ///< set by the first train with a finite headroom
+  static constexpr std::uint32_t no_receptor = 0xffffffff;
 };
 
 struct ProbeEntry {
@@ -172,6 +221,11 @@ struct Partition {
   std::vector<char> in_queue;
   std::vector<StimulusEntry> stimuli;
   std::vector<ProbeEntry> probes;
+  // lazy Poisson trains: local cell -> its trains (entries) and its ledger
+  bool any_lazy = false;
+  std::vector<std::uint32_t> lazy_begin;  ///< size num_cells + 1 when any_lazy
+  std::vector<std::uint32_t> lazy_entries;
+  std::vector<LazyCell> lazy;
   // outputs
   std::vector<Spike> outbox[2];  ///< double-buffered by epoch parity
   std::vector<Spike> spikes;
@@ -199,6 +253,30 @@ struct Simulation::Impl {
 
   void set_prediction(Partition& p, std::uint32_t local, Time t) const;
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
+  void plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const;
+  void absorb_one(Partition& p, StimulusEntry& e, Time touch) const;
+  void absorb_pending(Partition& p, std::uint32_t local, Time t, std::uint32_t limit) const;
+  /// Before the cell is touched by an event at t: applies its pending arrivals that come first.
+  /// `limit`: pending arrivals at exactly t come first when their entry index is below it.
+  void before_touch(Partition& p, std::uint32_t local, Time t, std::uint32_t limit) const {
+    if (p.any_lazy && p.lazy[local].next <= t) absorb_pending(p, local, t, limit);
+  }
+  /// After an input to the cell that answered `answer`: it is paid from the slack, or the
+  /// ledger is made anew.
+  void after_input(Partition& p, std::uint32_t local, Time t, double weight, std::size_t receptor,
+                   Time answer) const {
+    if (!p.any_lazy || answer == keep_prediction) return;
+    LazyCell& c = p.lazy[local];
+    const double w = std::abs(weight);
+    if (receptor == c.receptor && c.slack >= w)
+      c.slack -= w;  // infinite (nothing pending on the ledger) stays infinite
+    else if (!std::isinf(c.slack))
+      recheck_headroom(p, local, t);
+  }
+  void recheck_headroom(Partition& p, std::uint32_t local, Time t) const;
+  void update_next(Partition& p, std::uint32_t local) const;
+  void flush_lazy(Partition& p, Time until) const;
+  void check_fire_allowed(const Partition& p, std::uint32_t local, Time t) const;
   void run_epoch(Partition& p, Time end, std::uint64_t epoch) const;
   void exchange(Partition& p, std::uint64_t epoch) const;
   void handle_stimulus(Partition& p, const Event& ev) const;
@@ -504,6 +582,28 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     }
   }
 
+  // Lazy Poisson trains: each cell's list of them (they share its headroom).
+  if (options.lazy_stimuli) {
+    for (auto& p : s.parts) {
+      const std::uint32_t n = p.last - p.first;
+      p.lazy_begin.assign(n + 1, 0);
+      const auto is_lazy = [&](const StimulusEntry& e) {
+        const auto& plan = s.stimulus_plans[e.stimulus];
+        return plan.kind == StimulusSpec::Kind::poisson && plan.rate_per_ms > 0;
+      };
+      for (const auto& e : p.stimuli)
+        if (is_lazy(e)) ++p.lazy_begin[e.cell + 1];
+      for (std::uint32_t l = 0; l < n; ++l)
+        p.lazy_begin[l + 1] += p.lazy_begin[l];
+      p.lazy_entries.resize(p.lazy_begin[n]);
+      std::vector<std::uint32_t> fill(p.lazy_begin.begin(), p.lazy_begin.end() - 1);
+      for (std::uint32_t i = 0; i < p.stimuli.size(); ++i)
+        if (is_lazy(p.stimuli[i])) p.lazy_entries[fill[p.stimuli[i].cell]++] = i;
+      p.any_lazy = !p.lazy_entries.empty();
+      if (p.any_lazy) p.lazy.assign(n, LazyCell{});
+    }
+  }
+
   // Probes: one entry per (probe, cell).
   for (std::size_t pi = 0; pi < spec.probes.size(); ++pi) {
     const auto& pr = spec.probes[pi];
@@ -567,8 +667,11 @@ void Simulation::Impl::schedule_stimulus(Partition& p, std::uint32_t entry_index
   using K = StimulusSpec::Kind;
   switch (plan.kind) {
     case K::poisson:
-      if (plan.rate_per_ms > 0 && e.next_ms < plan.stop_ms)
-        p.input.push({Time::from_ms(e.next_ms), kStimulus, gid, entry_index});
+      e.wake = Time::never();
+      if (plan.rate_per_ms > 0 && e.next_ms < plan.stop_ms) {
+        e.wake = Time::from_ms(e.next_ms);
+        p.input.push({e.wake, kStimulus, gid, entry_index, ++e.gen});
+      }
       break;
     case K::spike_times:
       if (e.next < plan.times_ms.size())
@@ -584,31 +687,209 @@ void Simulation::Impl::schedule_stimulus(Partition& p, std::uint32_t entry_index
 
 void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
   auto& e = p.stimuli[ev.b];
+  if (ev.gen != e.gen) return;  // a lazy train's wake that was moved earlier
   const auto& plan = stimulus_plans[e.stimulus];
   CellGroup& g = *p.group[e.cell];
   const std::uint32_t idx = p.index[e.cell];
+  // Pending arrivals at ev.t come first when their entry is not after this one (a train's own
+  // pending arrivals always precede its wake).
+  before_touch(p, e.cell, ev.t, ev.b + 1);
   using K = StimulusSpec::Kind;
   switch (plan.kind) {
-    case K::poisson:
-      set_prediction(p, e.cell, g.receive(idx, ev.t, e.weight, plan.receptor));
+    case K::poisson: {
+      const Time answer = g.receive(idx, ev.t, e.weight, plan.receptor);
+      set_prediction(p, e.cell, answer);
       ++p.stats.stimulus_events;
-      e.next_ms += e.rng.exponential(1.0 / plan.rate_per_ms);
-      break;
-    case K::spike_times:
-      set_prediction(p, e.cell, g.receive(idx, ev.t, e.weight, plan.receptor));
+      after_input(p, e.cell, ev.t, e.weight, plan.receptor, answer);
+      plan_poisson(p, ev.b, ev.t);
+      return;
+    }
+    case K::spike_times: {
+      const Time answer = g.receive(idx, ev.t, e.weight, plan.receptor);
+      set_prediction(p, e.cell, answer);
       ++p.stats.stimulus_events;
+      after_input(p, e.cell, ev.t, e.weight, plan.receptor, answer);
       ++e.next;
       break;
+    }
     case K::dc:
     case K::step_current: {
       const double before = e.next == 0 ? 0.0 : plan.amplitudes[e.next - 1];
       p.injected[e.cell] += plan.amplitudes[e.next] - before;
       set_prediction(p, e.cell, g.set_current(idx, ev.t, p.injected[e.cell]));
+      if (p.any_lazy && !std::isinf(p.lazy[e.cell].slack)) recheck_headroom(p, e.cell, ev.t);
       ++e.next;
       break;
     }
   }
   schedule_stimulus(p, ev.b);
+}
+
+// After a Poisson arrival at t has been applied: draws the next arrivals, keeps those that fit in
+// a part of the cell's spare headroom pending, and queues the one after them (without laziness:
+// queues the next arrival, as always).
+void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const {
+  auto& e = p.stimuli[entry_index];
+  const auto& plan = stimulus_plans[e.stimulus];
+  const double mean = 1.0 / plan.rate_per_ms;
+  const double w = std::abs(e.weight);
+  std::uint32_t k = 0;
+  double spare = 0.0;
+  if (p.any_lazy) {
+    LazyCell& c = p.lazy[e.cell];
+    const double room = p.group[e.cell]->safe_weight(p.index[e.cell], t, plan.receptor);
+    e.free = std::isinf(room);
+    if (e.free) {
+      k = max_safe_inputs;
+    } else {
+      if (c.receptor == LazyCell::no_receptor && room > 0.0)
+        c.receptor = static_cast<std::uint32_t>(plan.receptor);
+      if (c.receptor == plan.receptor) {
+        spare = std::min(c.slack, room);  // the slack, or all the room when nothing is pending
+        k = inputs_within(spare * pending_part, w);
+      }
+    }
+  }
+  std::uint32_t drawn = 0;
+  for (;;) {
+    e.next_ms += e.rng.exponential(mean);
+    if (drawn == k || !(e.next_ms < plan.stop_ms)) break;
+    if (drawn == 0) {
+      e.replay = e.rng;
+      e.pending_ms = e.next_ms;
+      e.pending_t = Time::from_ms(e.pending_ms);
+    }
+    ++drawn;
+  }
+  e.pending = drawn;
+  if (drawn > 0) {
+    LazyCell& c = p.lazy[e.cell];
+    if (!e.free) c.slack = spare - drawn * w;
+    c.next = std::min(c.next, e.pending_t);
+  }
+  schedule_stimulus(p, entry_index);
+}
+
+// Applies the first pending arrival of a lazy train, for a touch of its cell at `touch`.
+void Simulation::Impl::absorb_one(Partition& p, StimulusEntry& e, Time touch) const {
+  const auto& plan = stimulus_plans[e.stimulus];
+  const Time t = e.pending_t;
+  const Time answer = p.group[e.cell]->receive(p.index[e.cell], t, e.weight, plan.receptor);
+  ++p.stats.stimulus_events;
+  ++p.stats.stimulus_events_lazy;
+  if (--e.pending > 0) {
+    e.pending_ms += e.replay.exponential(1.0 / plan.rate_per_ms);
+    e.pending_t = Time::from_ms(e.pending_ms);
+  }
+  // Never: the queue's bound for the cell may stay, stale; a check costs less than an erase.
+  if (answer == keep_prediction || answer.is_never()) return;
+  // On the ledger the model promised that these inputs cannot make the cell fire: its own
+  // prediction must then lie beyond the train's next arrival. Input on an infinite headroom
+  // (inhibition) can meet the cell's own crossing in the same tick (the reset is then pending,
+  // answer t), but only at the touch itself: the queue held a lower bound of that crossing, and
+  // its check is the touch. Anything earlier than the touch means a wrong safe_weight().
+  const Time next = e.pending > 0 ? e.pending_t : e.wake;
+  if (answer < touch || (!e.free && answer < next))
+    throw InternalError(fmt::format(
+        "lazy Poisson input to cell {} at {} ms: the model predicts a crossing at {} ms, before "
+        "{} ms, although safe_weight() allowed the input",
+        p.first + e.cell, t.to_ms(), answer.to_ms(), std::min(touch, next).to_ms()));
+  set_prediction(p, e.cell, answer);  // not before the touch: no earlier than the queue's top
+}
+
+void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
+                                      std::uint32_t limit) const {
+  const std::uint32_t* first = p.lazy_entries.data() + p.lazy_begin[local];
+  const std::uint32_t* last = p.lazy_entries.data() + p.lazy_begin[local + 1];
+  const auto comes_first = [&](std::uint32_t i) {
+    const auto& e = p.stimuli[i];
+    return e.pending > 0 && (e.pending_t < t || (e.pending_t == t && i < limit));
+  };
+  if (last - first == 1) {  // the usual case: one train
+    auto& e = p.stimuli[*first];
+    while (comes_first(*first))
+      absorb_one(p, e, t);
+    LazyCell& c = p.lazy[local];
+    if (e.pending > 0) {
+      c.next = e.pending_t;
+    } else {
+      c.next = Time::never();
+      c.slack = std::numeric_limits<double>::infinity();
+    }
+    return;
+  }
+  // Several trains: their pending arrivals in the kernel's order (time, entry).
+  for (;;) {
+    const std::uint32_t* pick = nullptr;
+    for (const std::uint32_t* i = first; i != last; ++i)
+      if (comes_first(*i) && (!pick || p.stimuli[*i].pending_t < p.stimuli[*pick].pending_t))
+        pick = i;
+    if (!pick) break;
+    absorb_one(p, p.stimuli[*pick], t);
+  }
+  update_next(p, local);
+}
+
+// The cell's earliest pending arrival; an empty ledger gets an infinite slack again.
+void Simulation::Impl::update_next(Partition& p, std::uint32_t local) const {
+  LazyCell& c = p.lazy[local];
+  c.next = Time::never();
+  bool ledger = false;
+  for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
+    const auto& e = p.stimuli[p.lazy_entries[i]];
+    if (e.pending == 0) continue;
+    c.next = std::min(c.next, e.pending_t);
+    ledger = ledger || !e.free;
+  }
+  if (!ledger) c.slack = std::numeric_limits<double>::infinity();
+}
+
+// The cell's state changed at t in a way the slack did not cover: the ledger is made anew from
+// the model's headroom now; if the pending weight no longer fits, every train on the ledger is
+// queued again at its next pending arrival.
+void Simulation::Impl::recheck_headroom(Partition& p, std::uint32_t local, Time t) const {
+  LazyCell& c = p.lazy[local];
+  double pending = 0.0;
+  for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
+    const auto& e = p.stimuli[p.lazy_entries[i]];
+    if (e.pending > 0 && !e.free) pending += e.pending * std::abs(e.weight);
+  }
+  const double room = p.group[local]->safe_weight(p.index[local], t, c.receptor);
+  if (pending <= room) {
+    c.slack = room - pending;
+    return;
+  }
+  for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
+    const std::uint32_t entry_index = p.lazy_entries[i];
+    auto& e = p.stimuli[entry_index];
+    if (e.pending == 0 || e.free) continue;
+    e.next_ms = e.pending_ms;
+    e.rng = e.replay;
+    e.pending = 0;
+    ++p.stats.stimulus_requeued;
+    schedule_stimulus(p, entry_index);
+  }
+  update_next(p, local);
+}
+
+// A cell fired while a train had arrivals pending on a finite headroom: the model's
+// safe_weight() was wrong (a train with an infinite one, as inhibition, cannot be the cause).
+void Simulation::Impl::check_fire_allowed(const Partition& p, std::uint32_t local, Time t) const {
+  for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
+    const auto& e = p.stimuli[p.lazy_entries[i]];
+    if (e.pending > 0 && !e.free)
+      throw InternalError(fmt::format(
+          "cell {} fired at {} ms with lazy Poisson input pending that safe_weight() allowed",
+          p.first + local, t.to_ms()));
+  }
+}
+
+// End of run(): applies every pending arrival before `until` (later touches would apply them
+// at the same place in each cell's order), so that statistics count what a run delivered.
+void Simulation::Impl::flush_lazy(Partition& p, Time until) const {
+  if (!p.any_lazy) return;
+  for (std::uint32_t l = 0; l < p.last - p.first; ++l)
+    if (p.lazy[l].next < until) absorb_pending(p, l, until, 0);
 }
 
 void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) const {
@@ -641,6 +922,7 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
           break;
         case kProbe: {
           auto& pe = p.probes[ev.b];
+          before_touch(p, pe.cell, ev.t, all_entries);
           p.samples.push_back(
               {ev.t, ev.a, pe.probe, p.group[pe.cell]->probe(p.index[pe.cell], pe.var, ev.t)});
           const auto& times = probe_specs[pe.probe].times_ms;
@@ -655,9 +937,11 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       const Prediction top = p.predictions.top();
       const std::uint32_t l = top.cell;
       Time next = Time::never();
+      before_touch(p, l, top.t, all_entries);
       const bool fired = p.group[l]->check(p.index[l], top.t, next);
       ++p.stats.predictions_checked;
       if (fired) {
+        if (p.any_lazy && !p.lazy[l].next.is_never()) check_fire_allowed(p, l, top.t);
         const Spike sp{top.t, p.first + l};
         outbox.push_back(sp);
         if (p.recorded[l]) p.spikes.push_back(sp);
@@ -689,17 +973,31 @@ void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) cons
     const TargetRun& run = p.targets[grp.target_pop];
     const std::uint32_t n = grp.end - grp.begin;
     const std::uint32_t* cells = p.syn_target.data() + grp.begin;
-    run.group->receive_batch(t, grp.receptor, cells, n, run.offset, p.syn_weight.data() + grp.begin,
-                             0.0, p.answers.data());
-    for (std::uint32_t i = 0; i < n; ++i)
-      set_prediction(p, cells[i], p.answers[i]);
+    const float* weights = p.syn_weight.data() + grp.begin;
+    // Network inputs at t come before stimuli at t: only earlier pending arrivals go first.
+    if (p.any_lazy)
+      for (std::uint32_t i = 0; i < n; ++i)
+        before_touch(p, cells[i], t - Time::from_ticks(1), all_entries);
+    run.group->receive_batch(t, grp.receptor, cells, n, run.offset, weights, 0.0, p.answers.data());
+    if (p.any_lazy) {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        set_prediction(p, cells[i], p.answers[i]);
+        after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
+      }
+    } else {  // the hot loop of networks without Poisson trains stays as lean as it was
+      for (std::uint32_t i = 0; i < n; ++i)
+        set_prediction(p, cells[i], p.answers[i]);
+    }
   } else {
     SynapseGroup& dyn = *p.dynamics[grp.slot];
     const double factor = dyn.on_presynaptic(grp.train, t);
     for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
       const std::uint32_t l = p.syn_target[s];
       const double w = dyn.transmit(grp.first_syn + (s - grp.begin), t, factor);
-      set_prediction(p, l, p.group[l]->receive(p.index[l], t, w, grp.receptor));
+      before_touch(p, l, t - Time::from_ticks(1), all_entries);
+      const Time answer = p.group[l]->receive(p.index[l], t, w, grp.receptor);
+      set_prediction(p, l, answer);
+      after_input(p, l, t, w, grp.receptor, answer);
     }
   }
 }
@@ -713,7 +1011,10 @@ void Simulation::Impl::deliver_located(Partition& p, const DelayGroup& grp, Time
     const double w = dyn ? dyn->transmit(grp.first_syn + (s - grp.begin), t, factor)
                          : static_cast<double>(p.syn_weight[s]);
     const Location where = detail::decode_place(p.syn_place[grp.place_begin + (s - grp.begin)]);
-    set_prediction(p, l, p.group[l]->receive_at(p.index[l], t, w, grp.receptor, where));
+    before_touch(p, l, t - Time::from_ticks(1), all_entries);
+    const Time answer = p.group[l]->receive_at(p.index[l], t, w, grp.receptor, where);
+    set_prediction(p, l, answer);
+    after_input(p, l, t, w, grp.receptor, answer);
   }
 }
 
@@ -750,6 +1051,7 @@ void Simulation::run(Time until, const ProgressCallback& progress) {
       s.now = end;
       if (progress) progress(s.now, until);
     }
+    s.executor->for_each(s.parts.size(), [&](std::size_t i) { s.flush_lazy(s.parts[i], until); });
   } catch (...) {
     // A model threw inside a partition task: the partitions are now at different times, so the
     // state is inconsistent. The exception reaches the caller with its message intact; recorded
@@ -859,6 +1161,8 @@ RunStatistics Simulation::statistics() const {
     r.spikes += p.stats.spikes;
     r.synaptic_events += p.stats.synaptic_events;
     r.stimulus_events += p.stats.stimulus_events;
+    r.stimulus_events_lazy += p.stats.stimulus_events_lazy;
+    r.stimulus_requeued += p.stats.stimulus_requeued;
     r.predictions_checked += p.stats.predictions_checked;
   }
   return r;

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -232,6 +233,21 @@ Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t, double weight, std:
                               std::floor(s * static_cast<double>(Time::ticks_per_ms))))
                     : Time::never();
   return pred_[cell];
+}
+
+// Headroom for lazy input (cell_model.hpp). Without input V relaxes monotonically from its value
+// at the later of t and the refractory end towards V_inf (it is V_reset < V_th before), so the
+// highest point of the free trajectory is the larger of the two; each excitatory jump of w
+// raises every later point by at most w (less once decayed, nothing while refractory), so jumps
+// summing to less than V_th minus that height never reach V_th. receive() then sees v < V_th
+// with V_inf < V_th and answers never, as promised. A relative margin of 1e-9 covers rounding.
+double LifDeltaGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) const {
+  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
+  if (receptor == inh) return std::numeric_limits<double>::infinity();  // V only goes down
+  if (flags_[cell] & pending_flag) return 0.0;
+  const double top = std::max(value_at(cell, std::max(t, ref_end_[cell])), v_inf(cell));
+  const double room = V_th_[cell] - top - 1e-9 * (std::abs(V_th_[cell]) + std::abs(top));
+  return room > 0.0 ? room : 0.0;
 }
 
 double LifDeltaGroup::probe(std::size_t cell, std::size_t var, Time t) const {

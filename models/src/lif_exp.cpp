@@ -57,6 +57,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <numbers>
 
 #include <fmt/format.h>
@@ -336,15 +337,13 @@ Time LifExpGroup::bound_at(std::size_t c, Time from) const noexcept {
   return bound_from(c, origin, coefficients_at(c, origin));
 }
 
-// Lower bound of the next crossing without a root search (proof in the file comment).
-Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const noexcept {
-  const double vi = v_inf(c);
-  const double V = vi + a.m + a.e + a.i;
-  if (V >= V_th_[c]) return origin;
+// inline: used only in this file, on the hot path of every excitatory input.
+inline LifExpGroup::Majorant LifExpGroup::majorant(std::size_t c, const Decay& a) const noexcept {
   // Envelope U(t) = C + B exp(-t/tau_m) >= V(t) - V_th: a fast term counts in B when positive,
   // a slow one in B when negative and in C when positive (classified once, in envelope_).
   const auto fast = [](double x) { return std::max(x, 0.0); };
   const auto slow_b = [](double x) { return std::min(x, 0.0); };
+  const double vi = v_inf(c);
   const double B = a.m +
                    (envelope_.exc_fast   ? fast(a.e)
                     : envelope_.exc_slow ? slow_b(a.e)
@@ -355,6 +354,14 @@ Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const n
   const double C = vi - V_th_[c] + (envelope_.exc_slow ? fast(a.e) : 0.0) +
                    (envelope_.inh_slow ? fast(a.i) : 0.0);
   const double scale = std::abs(vi - V_th_[c]) + std::abs(a.m) + std::abs(a.e) + std::abs(a.i);
+  return {C, B, scale};
+}
+
+// Lower bound of the next crossing without a root search (proof in the file comment).
+Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const noexcept {
+  const double V = v_inf(c) + a.m + a.e + a.i;
+  if (V >= V_th_[c]) return origin;
+  const auto [C, B, scale] = majorant(c, a);
   double lower = 0.0;  // [ms] from origin
   if (C + B < -1e-12 * scale) {
     if (!(C > 0.0)) return Time::never();        // U < 0 for all t >= 0
@@ -416,6 +423,27 @@ Time LifExpGroup::receive_scaled(std::size_t c, Time t, double weight, std::size
   }
   if (pred_[c].is_never()) flags_[c] = exact_flag;
   return pred_[c];
+}
+
+// Headroom for lazy input (cell_model.hpp), from the envelope U of bound_from(): V - V_th <= U(s)
+// = C + B exp(-s/tau_m) <= max(C, C + B) for all s >= 0 from the later of t and the refractory
+// end (V = V_reset < V_th before). An excitatory input of w pA changes A_exc by dA = k_exc w and
+// the membrane term by -dA: with a fast synapse (k_exc < 0) B grows by |dA|, with a slow one C
+// grows by dA and C + B stays; landing while refractory, less (its current decays until the
+// trajectory restarts). Later envelopes lie below earlier ones shifted in time. So inputs of
+// total weight W raise max(C, C + B) by at most |k_exc| W, and while it stays below
+// -1e-9 (scale + |max|) bound_from() still finds C <= 0 and C + B < -1e-12 scale: it answers
+// never (what the kernel checks), and V stays below V_th. (|k_exc| w is above the peak of one
+// PSP, 0.81 |dA| for tau_m / tau_syn = 20: the price of agreeing with bound_from().)
+double LifExpGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) const {
+  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
+  if (receptor == inh) return std::numeric_limits<double>::infinity();  // can only delay
+  if (flags_[cell] & pending_flag) return 0.0;
+  const Time origin = std::max(t, ref_end_[cell]);
+  const auto [C, B, scale] = majorant(cell, coefficients_at(cell, origin));
+  const double top = std::max(C, C + B);
+  const double room = -top - 1e-9 * (scale + std::abs(top));
+  return room > 0.0 ? room / std::abs(k_exc_) : 0.0;
 }
 
 double LifExpGroup::probe(std::size_t cell, std::size_t var, Time t) const {

@@ -11,6 +11,7 @@
 // guarantees that no spike is missed.
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -25,6 +26,18 @@ namespace spindle {
 /// Returned by receive()/set_current() when the cell's current prediction is still a valid
 /// lower bound and the kernel need not touch its queue.
 inline constexpr Time keep_prediction = Time::from_ticks(std::numeric_limits<std::int64_t>::min());
+
+/// Most inputs the kernel takes for certain at once from one lazy stimulus train (bounds the
+/// draws made ahead when a model answers "any number", as for inhibition).
+inline constexpr std::uint32_t max_safe_inputs = 1u << 12;
+
+/// How many inputs of `weight` fit in a headroom of `safe_weight` (see CellGroup::safe_weight),
+/// capped at max_safe_inputs.
+inline std::uint32_t inputs_within(double safe_weight, double weight) noexcept {
+  const double n = safe_weight / std::abs(weight);  // inf for weight 0 or an infinite headroom
+  return n >= static_cast<double>(max_safe_inputs) ? max_safe_inputs
+                                                   : static_cast<std::uint32_t>(n > 0.0 ? n : 0.0);
+}
 
 /// An input port of a cell model ("exc", "inh", "AMPA", ...).
 struct ReceptorInfo {
@@ -88,6 +101,29 @@ class CellGroup {
   /// Called at the time of the cell's prediction. Returns true when the cell fires at t (the
   /// model has then applied its reset); `next` receives the next prediction either way.
   virtual bool check(std::size_t cell, Time t, Time& next) = 0;
+
+  /// Headroom for input applied late (the kernel's lazy Poisson trains, see simulation.cpp): a
+  /// total weight W >= 0 such that inputs on `receptor` whose |weights| sum to at most W,
+  /// arriving at any times >= t (t: the cell's last event) and with no other input, certainly
+  /// cannot make the cell reach threshold; infinity when no input there can ever do that
+  /// (inhibition in a current-based model). 0, the default, turns laziness off for the cell.
+  /// A model that answers more than 0 promises three things the kernel relies on:
+  ///  - with a finite W, receive() of each of those inputs answers keep_prediction or
+  ///    Time::never() (its own bound agrees: it sees no crossing either); with an infinite one,
+  ///    keep_prediction, or t when the cell's own crossing falls in the input's tick;
+  ///  - the headroom is additive: splitting W between several trains onto one cell, or spending
+  ///    part of it on other inputs of the same receptor, stays safe;
+  ///  - an input answered with keep_prediction lowers (or keeps) V at every later time, whatever
+  ///    comes after it, so it never uses up headroom (true of current-based models).
+  virtual double safe_weight(std::size_t /*cell*/, Time /*t*/, std::size_t /*receptor*/) const {
+    return 0.0;
+  }
+
+  /// A lower bound on how many further inputs of `weight` on `receptor` certainly cannot make
+  /// the cell reach threshold (safe_weight() in whole inputs, at most max_safe_inputs).
+  std::uint32_t safe_inputs(std::size_t cell, Time t, double weight, std::size_t receptor) const {
+    return inputs_within(safe_weight(cell, t, receptor), weight);
+  }
 
   /// Value of state variable `var` at time t (not earlier than the last event), computed on a
   /// copy: the run is not disturbed.

@@ -20,6 +20,9 @@ struct SimulationOptions {
   std::uint64_t seed = 1;
   unsigned threads = 1;     ///< worker threads (a tbb::task_arena of this size)
   unsigned partitions = 0;  ///< 0: 4 x threads
+  /// Apply Poisson inputs that certainly cannot make their cell fire late, without a queue
+  /// event each (CellGroup::safe_weight). Same spikes either way; off only for comparison.
+  bool lazy_stimuli = true;
 };
 
 struct Spike {
@@ -61,6 +64,11 @@ struct RunStatistics {
   std::uint64_t spikes = 0;
   std::uint64_t synaptic_events = 0;  ///< deliveries to cells from network synapses
   std::uint64_t stimulus_events = 0;  ///< Poisson / spike-time inputs delivered
+  /// Of stimulus_events: Poisson inputs applied lazily, without an input-queue event of their own.
+  std::uint64_t stimulus_events_lazy = 0;
+  /// Lazy trains put back on the queue early because other input used up the headroom; each
+  /// leaves one stale event behind.
+  std::uint64_t stimulus_requeued = 0;
   std::uint64_t predictions_checked = 0;
 };
 

@@ -75,6 +75,8 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
                      Time* out) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
+  /// exc: V_th minus the highest point of the free trajectory (jumps add up); inh: infinity.
+  double safe_weight(std::size_t cell, Time t, std::size_t receptor) const override;
 
  private:
   friend class ExactCellGroup<LifDeltaGroup>;

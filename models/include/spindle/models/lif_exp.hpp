@@ -81,6 +81,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
                      Time* out) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
+  /// exc: how far the envelope bound (see the .cpp) stays below V_th, per pA; inh: infinity.
+  double safe_weight(std::size_t cell, Time t, std::size_t receptor) const override;
 
  private:
   friend class ExactCellGroup<LifExpGroup>;
@@ -119,6 +121,12 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   Time bound_at(std::size_t c, Time from) const noexcept;
   /// The same from the coefficients `a` of the free trajectory at `origin`.
   Time bound_from(std::size_t c, Time origin, const Decay& a) const noexcept;
+  /// Envelope of the free trajectory from coefficients `a`: V(s) - V_th <= C + B exp(-s/tau_m)
+  /// for s >= 0; `scale` is the size of the terms (for rounding margins).
+  struct Majorant {
+    double C, B, scale;
+  };
+  Majorant majorant(std::size_t c, const Decay& a) const noexcept;
   void fire(std::size_t c, Time t);
   /// The potential the cell relaxes to without synaptic input [mV].
   double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
