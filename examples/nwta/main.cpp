@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 100000));
   app.add_option("--spiking-max-n", o.spiking_max_n,
                  "largest N of the spiking runs (default 1024; a trial at N = 1024 takes ~1 min "
-                 "and 0.6 GB)")
+                 "and 1.1 GB)")
       ->check(CLI::Range(2, 1 << 20));
   app.add_option("--spiking-large-trials", o.spiking_large_trials,
                  "spiking trials per N above 256 (default 4; 0: not run)")
