@@ -32,7 +32,8 @@
 //    slow NMDA-like currents) is long against the inhibitory loop (gate membrane 3 ms, GABA_A
 //    1 ms, delays 0.2 ms, the cells' 3 ms): the rate model's inhibition acts at once, and a loop
 //    lag that is a sizeable part of tau turns the nWTA's many-options phase into a collective
-//    oscillation (docs/examples.md: at tau = 10 ms, N = 256 decided in 42.5 % of trials).
+//    oscillation (docs/examples.md: the previous circuit, tau = 10 ms and slower parts, decided
+//    in 42.5 % of trials at N = 256).
 //  - Decision (the self-terminating rule, sec. 2.2): the first time an option's x reaches
 //    decision_fraction of the winner's asymptote x_w (x_w = F(b + alpha x_w) / r_unit, the
 //    spiking counterpart of b_max / (1 - alpha): 1.87 here) while every other option is below
@@ -78,7 +79,6 @@ inline double lif_rate_hz(double current_pA, double C_m_pF, double tau_m_ms, dou
 }
 
 struct SpikingSetup {
-  // The rate model's example values (science.md sec. 2.2).
   // The rate model's example values (science.md sec. 2.2); sigma: see above.
   double alpha = 0.5, beta = 0.6, theta = 0.2, delta = 0.05, sigma = 0.12;
   double tau_eta_per_tau = 0.05;
