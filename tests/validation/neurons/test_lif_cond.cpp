@@ -32,6 +32,21 @@ using spindle::test::EmuOptions;
 
 constexpr double tick_ms = 1e-6;
 
+/// One classical RK4 step of lif_cond's V over dt [ms] with injected current I [pA]; the
+/// conductances decay exactly within the step (the references below share it).
+double rk4_step(const LifCondParams& p, double v, double ge, double gi, double I, double dt) {
+  const auto f = [&](double x, double gex, double gin) {
+    return (-p.g_L * (x - p.E_L) + gex * (p.E_exc - x) + gin * (p.E_inh - x) + p.I_e + I) / p.C_m;
+  };
+  const double eh_e = std::exp(-0.5 * dt / p.tau_syn_exc),
+               eh_i = std::exp(-0.5 * dt / p.tau_syn_inh);
+  const double k1 = f(v, ge, gi);
+  const double k2 = f(v + 0.5 * dt * k1, ge * eh_e, gi * eh_i);
+  const double k3 = f(v + 0.5 * dt * k2, ge * eh_e, gi * eh_i);
+  const double k4 = f(v + dt * k3, ge * eh_e * eh_e, gi * eh_i * eh_i);
+  return v + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
+}
+
 /// Classical RK4 reference of lif_cond without spikes (V_th out of reach), conductances exact:
 /// V at `probes` [ms] for input `events` (ascending), grid h [ms] plus the event times.
 std::vector<double> reference_v(const LifCondParams& p, const std::vector<EmuEvent>& events,
@@ -39,23 +54,14 @@ std::vector<double> reference_v(const LifCondParams& p, const std::vector<EmuEve
   double V = p.E_L, ge = 0.0, gi = 0.0, I = 0.0, t = 0.0;
   std::size_t i = 0;
   std::vector<double> out;
-  const auto f = [&](double v, double gex, double gin) {
-    return (-p.g_L * (v - p.E_L) + gex * (p.E_exc - v) + gin * (p.E_inh - v) + p.I_e + I) / p.C_m;
-  };
   for (double tp : probes) {
     while (t < tp) {
       const double t_ev = i < events.size() ? events[i].t.to_ms() : 1e300;
       const double stop = std::min({tp, t_ev, (std::floor(t / h + 1e-9) + 1) * h});
       const double dt = stop - t;
-      const double eh_e = std::exp(-0.5 * dt / p.tau_syn_exc),
-                   eh_i = std::exp(-0.5 * dt / p.tau_syn_inh);
-      const double k1 = f(V, ge, gi);
-      const double k2 = f(V + 0.5 * dt * k1, ge * eh_e, gi * eh_i);
-      const double k3 = f(V + 0.5 * dt * k2, ge * eh_e, gi * eh_i);
-      const double k4 = f(V + dt * k3, ge * eh_e * eh_e, gi * eh_i * eh_i);
-      V += dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
-      ge *= eh_e * eh_e;
-      gi *= eh_i * eh_i;
+      V = rk4_step(p, V, ge, gi, I, dt);
+      ge *= std::exp(-dt / p.tau_syn_exc);
+      gi *= std::exp(-dt / p.tau_syn_inh);
       t = stop;
       for (; i < events.size() && events[i].t.to_ms() <= t; ++i) {
         const EmuEvent& e = events[i];
@@ -249,17 +255,8 @@ std::vector<double> reference_spikes(const LifCondParams& p, const std::vector<E
                                      double duration_ms, double h) {
   double V = p.E_L, ge = 0.0, gi = 0.0, t = 0.0, ref_end = -1.0;
   std::vector<double> spikes;
-  const auto f = [&](double v, double gex, double gin) {
-    return (-p.g_L * (v - p.E_L) + gex * (p.E_exc - v) + gin * (p.E_inh - v) + p.I_e) / p.C_m;
-  };
   const auto rk4 = [&](double v, double gex, double gin, double dt) {
-    const double eh_e = std::exp(-0.5 * dt / p.tau_syn_exc),
-                 eh_i = std::exp(-0.5 * dt / p.tau_syn_inh);
-    const double k1 = f(v, gex, gin);
-    const double k2 = f(v + 0.5 * dt * k1, gex * eh_e, gin * eh_i);
-    const double k3 = f(v + 0.5 * dt * k2, gex * eh_e, gin * eh_i);
-    const double k4 = f(v + dt * k3, gex * eh_e * eh_e, gin * eh_i * eh_i);
-    return v + dt / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4);
+    return rk4_step(p, v, gex, gin, 0.0, dt);
   };
   std::size_t i = 0;
   while (t < duration_ms) {
