@@ -18,8 +18,14 @@ class Time {
   constexpr Time() noexcept = default;
   static constexpr Time from_ticks(std::int64_t ticks) noexcept { return Time{ticks}; }
   /// Nearest tick to a time in ms. The caller makes sure the value is finite and in range.
+  /// Rounds half away from zero, as std::llround, without its library call (this is on the path
+  /// of every Poisson arrival): y - trunc(y) is exact for every double in range.
   static Time from_ms(double ms) noexcept {
-    return Time{static_cast<std::int64_t>(std::llround(ms * static_cast<double>(ticks_per_ms)))};
+    const double y = ms * static_cast<double>(ticks_per_ms);
+    auto ticks = static_cast<std::int64_t>(y);  // truncates towards zero
+    const double rest = y - static_cast<double>(ticks);
+    ticks += (rest >= 0.5) - (rest <= -0.5);
+    return Time{ticks};
   }
   /// First tick at or after a time in ms: a threshold crossing at t lands on ceil(t).
   static Time ceil_ms(double ms) noexcept {
