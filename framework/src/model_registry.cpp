@@ -29,6 +29,12 @@ void CellGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t*
     out[i] = receive(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor);
 }
 
+void CellGroup::receive_series(std::size_t cell, const Time* times, std::size_t n, double weight,
+                               std::size_t receptor, Time* out) {
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = receive(cell, times[i], weight, receptor);
+}
+
 Time CellGroup::receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
                            Location where) {
   if (where.kind != Location::Kind::soma)

@@ -28,21 +28,23 @@
 // Lazy Poisson trains (SimulationOptions::lazy_stimuli): when a train's input reaches its cell
 // the model is asked how much more input certainly cannot make the cell fire
 // (CellGroup::safe_weight). The train then draws ahead the k arrivals that fit in a part of that
-// headroom ("pending", not queued) and queues only arrival k + 1 (the "wake"). Its RandomStream is
-// counter based, so a copy of it (`replay`) regenerates the same draws, and the arrival times are
-// the same doubles (next_ms accumulation) as without laziness. Pending arrivals are applied in time
-// order, through receive(), by absorb_pending() whenever the cell is touched: before a delivery, a
-// stimulus event, a threshold check or a probe of the cell, at the wake, and at the end of run(),
-// each time only those that come before the touch in the total order above. So every cell sees the
-// same calls, with the same arguments, in the same order as without laziness, and fires at the same
-// ticks: a check is never missed, because the cell cannot cross while arrivals are pending. The
-// kernel keeps a ledger per cell (LazyCell): the pending weight of its trains plus a slack never
-// exceed the headroom the model gave at the last look, on one receptor. Applying a pending arrival
-// or an input answered keep_prediction keeps that true (safe_weight's contract); any other input
-// must fit in the slack, or the model is asked again (recheck_headroom) and trains that no
-// longer fit are queued again at their next pending arrival (their old wake goes stale: events
-// carry the train's generation). Trains on a receptor with infinite headroom (inhibition) are
-// outside the ledger.
+// headroom ("pending", not queued) and queues only arrival k + 1 (the "wake"). The arrival times
+// are the same doubles (next_ms accumulation) as without laziness; their ticks are kept in the
+// train's slice of Partition::pending_times, at most pending_capacity of them, so that applying one
+// costs no second draw. Its RandomStream is counter based: a copy taken at the first draw
+// (`replay`) regenerates the draws if the train must be queued again. Pending arrivals are applied
+// in time order, through receive(), by absorb_pending() whenever the cell is touched: before a
+// delivery, a stimulus event, a threshold check or a probe of the cell, at the wake, and at the end
+// of run(), each time only those that come before the touch in the total order above. So every cell
+// sees the same calls, with the same arguments, in the same order as without laziness, and fires at
+// the same ticks: a check is never missed, because the cell cannot cross while arrivals are
+// pending. The kernel keeps a ledger per cell (LazyCell): the pending weight of its trains plus a
+// slack never exceed the headroom the model gave at the last look, on one receptor. Applying a
+// pending arrival or an input answered keep_prediction keeps that true (safe_weight's contract);
+// any other input must fit in the slack, or the model is asked again (recheck_headroom) and trains
+// that no longer fit are queued again at their next pending arrival (their old wake goes stale:
+// events carry the train's generation). Trains on a receptor with infinite headroom (inhibition)
+// are outside the ledger.
 #include "spindle/simulation.hpp"
 
 #include <algorithm>
@@ -72,6 +74,10 @@ constexpr std::uint32_t all_entries = 0xffffffff;
 /// slack for the cell's other input (recurrent excitation arrives faster than the train in
 /// Brunel's network), so that the model need rarely be asked again before the wake.
 constexpr double pending_part = 0.5;
+
+/// Most arrivals a lazy train draws ahead: the size of its slice of Partition::pending_times
+/// (256 bytes a train). More would rarely be used: a wake every 32 arrivals is cheap already.
+constexpr std::uint32_t pending_capacity = 32;
 
 struct Event {
   Time t;
@@ -154,11 +160,13 @@ struct StimulusEntry {
   // Lazy Poisson trains (see the file comment).
   std::uint32_t gen = 0;      ///< generation of the queued event; older events are stale
   std::uint32_t pending = 0;  ///< arrivals drawn ahead, not applied yet
-  Time pending_t;             ///< time of the first of them (Time::from_ms(pending_ms))
-  double pending_ms = 0.0;
+  std::uint32_t applied = 0;  ///< arrivals of the current draw applied so far
+  std::uint32_t slice = 0;    ///< this train's first index in Partition::pending_times
+  Time pending_t;             ///< time of the first pending arrival
+  double first_ms = 0.0;      ///< exact time of the draw's first arrival
   bool free = false;          ///< pending on an infinite headroom: outside the cell's ledger
   Time wake = Time::never();  ///< time of the queued event
-  RandomStream replay{0, 0, Purpose::stimulus};  ///< rng just after drawing pending_ms
+  RandomStream replay{0, 0, Purpose::stimulus};  ///< rng just after drawing first_ms
 };
 
 /// Per cell: its earliest pending arrival and its ledger. Pending weight of the trains outside
@@ -201,7 +209,7 @@ struct Partition {
   std::vector<std::uint32_t> index;  ///< index inside its CellGroup
   std::vector<std::uint16_t> pop;    ///< population index
   std::vector<TargetRun> targets;    ///< per population
-  std::vector<Time> answers;         ///< receive_batch() output, sized to the largest group
+  std::vector<Time> answers;  ///< receive_batch() / receive_series() output (largest group, train)
   std::vector<char> recorded;
   std::vector<double> injected;  ///< sum of DC/step currents [pA]
   // connectivity into this partition: source gid -> delay groups -> synapses
@@ -226,6 +234,7 @@ struct Partition {
   std::vector<std::uint32_t> lazy_begin;  ///< size num_cells + 1 when any_lazy
   std::vector<std::uint32_t> lazy_entries;
   std::vector<LazyCell> lazy;
+  std::vector<Time> pending_times;  ///< pending_capacity per lazy train (StimulusEntry::slice)
   // outputs
   std::vector<Spike> outbox[2];  ///< double-buffered by epoch parity
   std::vector<Spike> spikes;
@@ -251,10 +260,18 @@ struct Simulation::Impl {
   std::uint64_t epochs = 0;  ///< epochs completed
   bool failed = false;
 
-  void set_prediction(Partition& p, std::uint32_t local, Time t) const;
+  /// A model's answer for the cell goes to the prediction queue. Inline: most answers
+  /// (keep_prediction, or never for a cell without an entry) leave the queue alone.
+  void set_prediction(Partition& p, std::uint32_t local, Time t) const {
+    if (t == keep_prediction || (t.is_never() && !p.in_queue[local])) return;
+    update_prediction(p, local, t);
+  }
+  void update_prediction(Partition& p, std::uint32_t local, Time t) const;
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
   void plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const;
   void absorb_one(Partition& p, StimulusEntry& e, Time touch) const;
+  void absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m, Time touch) const;
+  void after_absorb(Partition& p, StimulusEntry& e, Time answer, Time touch) const;
   void absorb_pending(Partition& p, std::uint32_t local, Time t, std::uint32_t limit) const;
   /// Before the cell is touched by an event at t: applies its pending arrivals that come first.
   /// `limit`: pending arrivals at exactly t come first when their entry index is below it.
@@ -601,6 +618,10 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
         if (is_lazy(p.stimuli[i])) p.lazy_entries[fill[p.stimuli[i].cell]++] = i;
       p.any_lazy = !p.lazy_entries.empty();
       if (p.any_lazy) p.lazy.assign(n, LazyCell{});
+      for (std::uint32_t i = 0; i < p.lazy_entries.size(); ++i)
+        p.stimuli[p.lazy_entries[i]].slice = i * pending_capacity;
+      p.pending_times.resize(p.lazy_entries.size() * pending_capacity);
+      if (p.any_lazy && p.answers.size() < pending_capacity) p.answers.resize(pending_capacity);
     }
   }
 
@@ -642,8 +663,7 @@ Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 // ---------------------------------------------------------------------------------------------
 // The hot path
 
-void Simulation::Impl::set_prediction(Partition& p, std::uint32_t local, Time t) const {
-  if (t == keep_prediction) return;
+void Simulation::Impl::update_prediction(Partition& p, std::uint32_t local, Time t) const {
   if (t.is_never()) {
     if (p.in_queue[local]) {
       p.predictions.erase(p.handle[local]);
@@ -749,20 +769,23 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
         k = inputs_within(spare * pending_part, w);
       }
     }
+    k = std::min(k, pending_capacity);
   }
   std::uint32_t drawn = 0;
+  Time* times = p.any_lazy ? p.pending_times.data() + e.slice : nullptr;
   for (;;) {
     e.next_ms += e.rng.exponential(mean);
     if (drawn == k || !(e.next_ms < plan.stop_ms)) break;
     if (drawn == 0) {
       e.replay = e.rng;
-      e.pending_ms = e.next_ms;
-      e.pending_t = Time::from_ms(e.pending_ms);
+      e.first_ms = e.next_ms;
     }
-    ++drawn;
+    times[drawn++] = Time::from_ms(e.next_ms);
   }
   e.pending = drawn;
+  e.applied = 0;
   if (drawn > 0) {
+    e.pending_t = times[0];
     LazyCell& c = p.lazy[e.cell];
     if (!e.free) c.slack = spare - drawn * w;
     c.next = std::min(c.next, e.pending_t);
@@ -773,14 +796,37 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
 // Applies the first pending arrival of a lazy train, for a touch of its cell at `touch`.
 void Simulation::Impl::absorb_one(Partition& p, StimulusEntry& e, Time touch) const {
   const auto& plan = stimulus_plans[e.stimulus];
+  after_absorb(
+      p, e, p.group[e.cell]->receive(p.index[e.cell], e.pending_t, e.weight, plan.receptor), touch);
+}
+
+// Applies the first m pending arrivals of a lazy train in one call of the model.
+void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m,
+                                     Time touch) const {
+  const auto& plan = stimulus_plans[e.stimulus];
+  p.group[e.cell]->receive_series(p.index[e.cell], p.pending_times.data() + e.slice + e.applied, m,
+                                  e.weight, plan.receptor, p.answers.data());
+  // The answers go to the queue in the order receive() gave them, as one by one (the model does
+  // not see the queue, so applying them after the inputs changes nothing).
+  for (std::uint32_t j = 0; j < m; ++j)
+    after_absorb(p, e, p.answers[j], touch);
+}
+
+[[noreturn, gnu::cold]] static void throw_unsafe_input(std::uint32_t gid, Time t, Time answer,
+                                                       Time limit) {
+  throw InternalError(fmt::format(
+      "lazy Poisson input to cell {} at {} ms: the model predicts a crossing at {} ms, before "
+      "{} ms, although safe_weight() allowed the input",
+      gid, t.to_ms(), answer.to_ms(), limit.to_ms()));
+}
+
+// The bookkeeping after a train's first pending arrival was applied and answered `answer`.
+inline void Simulation::Impl::after_absorb(Partition& p, StimulusEntry& e, Time answer,
+                                           Time touch) const {
   const Time t = e.pending_t;
-  const Time answer = p.group[e.cell]->receive(p.index[e.cell], t, e.weight, plan.receptor);
   ++p.stats.stimulus_events;
   ++p.stats.stimulus_events_lazy;
-  if (--e.pending > 0) {
-    e.pending_ms += e.replay.exponential(1.0 / plan.rate_per_ms);
-    e.pending_t = Time::from_ms(e.pending_ms);
-  }
+  if (--e.pending > 0) e.pending_t = p.pending_times[e.slice + ++e.applied];
   // Never: the queue's bound for the cell may stay, stale; a check costs less than an erase.
   if (answer == keep_prediction || answer.is_never()) return;
   // On the ledger the model promised that these inputs cannot make the cell fire: its own
@@ -790,10 +836,7 @@ void Simulation::Impl::absorb_one(Partition& p, StimulusEntry& e, Time touch) co
   // its check is the touch. Anything earlier than the touch means a wrong safe_weight().
   const Time next = e.pending > 0 ? e.pending_t : e.wake;
   if (answer < touch || (!e.free && answer < next))
-    throw InternalError(fmt::format(
-        "lazy Poisson input to cell {} at {} ms: the model predicts a crossing at {} ms, before "
-        "{} ms, although safe_weight() allowed the input",
-        p.first + e.cell, t.to_ms(), answer.to_ms(), std::min(touch, next).to_ms()));
+    throw_unsafe_input(p.first + e.cell, t, answer, std::min(touch, next));
   set_prediction(p, e.cell, answer);  // not before the touch: no earlier than the queue's top
 }
 
@@ -805,10 +848,13 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
     const auto& e = p.stimuli[i];
     return e.pending > 0 && (e.pending_t < t || (e.pending_t == t && i < limit));
   };
-  if (last - first == 1) {  // the usual case: one train
+  if (last - first == 1) {  // the usual case: one train, its arrivals in one call
     auto& e = p.stimuli[*first];
-    while (comes_first(*first))
-      absorb_one(p, e, t);
+    const Time* times = p.pending_times.data() + e.slice + e.applied;
+    std::uint32_t m = 0;
+    while (m < e.pending && (times[m] < t || (times[m] == t && *first < limit)))
+      ++m;
+    if (m > 0) absorb_series(p, e, m, t);
     LazyCell& c = p.lazy[local];
     if (e.pending > 0) {
       c.next = e.pending_t;
@@ -863,8 +909,12 @@ void Simulation::Impl::recheck_headroom(Partition& p, std::uint32_t local, Time 
     const std::uint32_t entry_index = p.lazy_entries[i];
     auto& e = p.stimuli[entry_index];
     if (e.pending == 0 || e.free) continue;
-    e.next_ms = e.pending_ms;
+    // Back to the state just after drawing the first arrival not yet applied.
+    e.next_ms = e.first_ms;
     e.rng = e.replay;
+    const double mean = 1.0 / stimulus_plans[e.stimulus].rate_per_ms;
+    for (std::uint32_t a = 0; a < e.applied; ++a)
+      e.next_ms += e.rng.exponential(mean);
     e.pending = 0;
     ++p.stats.stimulus_requeued;
     schedule_stimulus(p, entry_index);

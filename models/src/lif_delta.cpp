@@ -87,13 +87,17 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
       R_(p.tau_m / p.C_m),
       t_ref_(Time::from_ms(p.t_ref)),
       rebase_period_(Time::from_ms(16.0 * p.tau_m)),
+      grid_per_tick_(1.0 / static_cast<double>(rebase_period_.ticks())),
       w_(n, -R_ * p.I_e),
       b_(n, Time::zero()),
       E_L_(n, p.E_L),
       V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
-      I_e_(n, p.I_e) {
+      I_e_(n, p.I_e),
+      v_inf_(n) {
   SPINDLE_ASSERT(lif_delta_relations(p).empty());
+  for (std::size_t c = 0; c < n; ++c)
+    update_v_inf(c);
 }
 
 void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
@@ -117,6 +121,7 @@ void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double va
   } else {
     throw InternalError("lif_delta: parameter index " + std::to_string(param) + " is not per-cell");
   }
+  update_v_inf(cell);
   w_[cell] = (at_rest ? E_L_[cell] : V) - v_inf(cell);
 }
 
@@ -127,9 +132,17 @@ void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
   b_[cell] = Time::zero();
 }
 
-// Grid base of t: the largest multiple of the rebase period not after t.
+// Grid base of t: the largest multiple of the rebase period not after t. The quotient from a
+// multiplication is off by at most one (t >= 0 is far below 2^53 ticks); the integer test mends it.
 Time LifDeltaGroup::grid_base(Time t) const noexcept {
-  return Time::from_ticks(t.ticks() - t.ticks() % rebase_period_.ticks());
+  const std::int64_t period = rebase_period_.ticks();
+  auto q = static_cast<std::int64_t>(static_cast<double>(t.ticks()) * grid_per_tick_);
+  std::int64_t base = q * period;
+  if (base > t.ticks())
+    base -= period;
+  else if (t.ticks() - base >= period)
+    base += period;
+  return Time::from_ticks(base);
 }
 
 // Moves cell c's base to b (a change of representation only: V is unchanged).
@@ -158,6 +171,7 @@ void LifDeltaGroup::on_current_change(std::size_t c, double old_current) noexcep
   // After advance() w_ is V - V_inf at b_ (factor 1), also while refractory (V_reset at the
   // refractory end), so the jump of V_inf moves w_ by the opposite amount.
   w_[c] -= R_ * (I_stim_[c] - old_current);
+  update_v_inf(c);
 }
 
 // Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
@@ -181,23 +195,11 @@ void LifDeltaGroup::fire(std::size_t c, Time t) {
   w_[c] = V_reset_[c] - v_inf(c);
 }
 
-Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
-  const Time base = grid_base(t);
-  return receive_scaled(cell, t, weight, receptor, base, std::exp((t - base).to_ms() / p_.tau_m));
-}
-
-void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
-                                  std::size_t n, std::uint32_t index_offset, const float* weights,
-                                  double weight, Time* out) {
-  const Time base = grid_base(t);
-  const double grow = std::exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,
-                            base, grow);
-}
-
-Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t, double weight, std::size_t receptor,
-                                   Time base, double grow) {
+// Inlined into receive() and receive_batch(): the per-synapse path has no call of its own.
+[[gnu::always_inline]] inline Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t,
+                                                                 double weight,
+                                                                 std::size_t receptor, Time base,
+                                                                 double grow, double shrink) {
   SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
   SPINDLE_ASSERT(receptor == exc ? weight >= 0.0 : weight <= 0.0);
   const bool pending = settle(cell, t);
@@ -206,7 +208,7 @@ Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t, double weight, std:
   w_[cell] += weight * grow;
   t_[cell] = t;
   const double vi = v_inf(cell);
-  const double v = vi + w_[cell] / grow;
+  const double v = vi + w_[cell] * shrink;
   if (v >= V_th_[cell]) {
     // Fires at t, after the other inputs of this tick (the check at t sums them all).
     flags_[cell] = (flags_[cell] & pending_flag) | exact_flag;
@@ -233,6 +235,34 @@ Time LifDeltaGroup::receive_scaled(std::size_t cell, Time t, double weight, std:
                               std::floor(s * static_cast<double>(Time::ticks_per_ms))))
                     : Time::never();
   return pred_[cell];
+}
+
+Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
+  const Time base = grid_base(t);
+  const double grow = std::exp((t - base).to_ms() / p_.tau_m);
+  return receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
+}
+
+void LifDeltaGroup::receive_series(std::size_t cell, const Time* times, std::size_t n,
+                                   double weight, std::size_t receptor, Time* out) {
+  Time base = Time::never();  // the grid base of the inputs so far; found again when they pass it
+  for (std::size_t i = 0; i < n; ++i) {
+    const Time t = times[i];
+    if (t < base || t - base >= rebase_period_) base = grid_base(t);
+    const double grow = std::exp((t - base).to_ms() / p_.tau_m);
+    out[i] = receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
+  }
+}
+
+void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
+                                  std::size_t n, std::uint32_t index_offset, const float* weights,
+                                  double weight, Time* out) {
+  const Time base = grid_base(t);
+  const double grow = std::exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
+  const double shrink = 1.0 / grow;
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,
+                            base, grow, shrink);
 }
 
 // Headroom for lazy input (cell_model.hpp). Without input V relaxes monotonically from its value

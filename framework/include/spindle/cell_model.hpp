@@ -88,6 +88,13 @@ class CellGroup {
                              std::size_t n, std::uint32_t index_offset, const float* weights,
                              double weight, Time* out);
 
+  /// Several inputs of one train to one cell, at times[0] <= times[1] <= ... on one receptor,
+  /// each of `weight`: out[i] receives what receive() would have returned for times[i], the
+  /// calls made in that order. The default calls receive(); a model overrides it to save the
+  /// virtual call and the per-time lookups of each input (the kernel's lazy Poisson trains).
+  virtual void receive_series(std::size_t cell, const Time* times, std::size_t n, double weight,
+                              std::size_t receptor, Time* out);
+
   /// receive() for a synapse of a projection that names a location other than the soma. The
   /// kernel calls it only for models that declare a morphology (or an axon initial segment),
   /// and only with locations checked against it. The default forwards the soma to receive().

@@ -116,6 +116,11 @@ class ExactCellGroup : public CellGroup {
   bool settle(std::size_t c, Time t) {
     if (flags_[c] & pending_flag) return true;
     if (t <= t_[c] || pred_[c] > t) return false;  // pred_ is a lower bound of the crossing
+    return settle_crossing(c, t);
+  }
+
+  /// settle() where the stored bound has been reached: out of line, off the per-input path.
+  [[gnu::noinline]] bool settle_crossing(std::size_t c, Time t) {
     const Time x = (flags_[c] & exact_flag) ? pred_[c] : model().next_crossing(c);
     if (x > t) {
       pred_[c] = x;

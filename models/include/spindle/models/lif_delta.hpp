@@ -73,6 +73,8 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
                      std::uint32_t index_offset, const float* weights, double weight,
                      Time* out) override;
+  void receive_series(std::size_t cell, const Time* times, std::size_t n, double weight,
+                      std::size_t receptor, Time* out) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
   /// exc: V_th minus the highest point of the free trajectory (jumps add up); inh: infinity.
@@ -80,7 +82,9 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
 
  private:
   friend class ExactCellGroup<LifDeltaGroup>;
-  double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
+  double v_inf(std::size_t c) const noexcept { return v_inf_[c]; }
+  /// V_inf is read by every input; it changes only with a parameter or the injected current.
+  void update_v_inf(std::size_t c) noexcept { v_inf_[c] = E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   void on_current_change(std::size_t c, double old_current) noexcept;
@@ -89,8 +93,9 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
     if (b_[c] != b) rebase_slow(c, b);
   }
   void rebase_slow(std::size_t c, Time b) noexcept;
+  /// An input with the batch's grid base, grow = exp((t - base)/tau_m) and shrink = 1 / grow.
   Time receive_scaled(std::size_t cell, Time t, double weight, std::size_t receptor, Time base,
-                      double grow);
+                      double grow, double shrink);
   Time next_crossing(std::size_t c) const noexcept;
   void fire(std::size_t c, Time t);
 
@@ -101,6 +106,7 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   /// period (16 tau_m, so the scale stays below e^16): every input of one spike then shares one
   /// exp, and w only needs a rebase when a cell's base falls behind the grid.
   Time rebase_period_;
+  double grid_per_tick_;  ///< 1 / rebase_period_ in ticks, to find the grid base without a division
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
   /// Free trajectory V(t) = V_inf + w_ exp(-(t - b_) / tau_m) for t >= ref_end_ (V_reset before).
@@ -108,6 +114,7 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   std::vector<Time> b_;
   // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
   std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
+  std::vector<double> v_inf_;                       ///< E_L + R (I_e + I_stim) [mV]
 };
 
 }  // namespace spindle::models
