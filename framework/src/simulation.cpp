@@ -50,6 +50,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <numeric>
 
@@ -149,25 +150,28 @@ struct PostsynapticHook {
   std::uint32_t synapse;
 };
 
-/// One (stimulus, target cell) pair: an independent input stream.
-struct StimulusEntry {
+/// One (stimulus, target cell) pair: an independent input stream. The first cache line holds
+/// what applying a lazy train's pending arrivals reads (trains are touched in random order).
+struct alignas(64) StimulusEntry {
   std::uint32_t stimulus;
   std::uint32_t cell;  ///< local
   double weight = 0.0;
-  double next_ms = 0.0;  ///< poisson: exact time of the queued event (the wake when lazy)
-  std::size_t next = 0;  ///< spike_times / step_current / dc: index of the pending change
-  RandomStream rng{0, 0, Purpose::stimulus};
   // Lazy Poisson trains (see the file comment).
-  std::uint32_t gen = 0;      ///< generation of the queued event; older events are stale
+  Time pending_t;             ///< time of the first pending arrival
+  Time wake = Time::never();  ///< time of the queued event
   std::uint32_t pending = 0;  ///< arrivals drawn ahead, not applied yet
   std::uint32_t applied = 0;  ///< arrivals of the current draw applied so far
   std::uint32_t slice = 0;    ///< this train's first index in Partition::pending_times
-  Time pending_t;             ///< time of the first pending arrival
-  double first_ms = 0.0;      ///< exact time of the draw's first arrival
+  std::uint32_t gen = 0;      ///< generation of the queued event; older events are stale
   bool free = false;          ///< pending on an infinite headroom: outside the cell's ledger
-  Time wake = Time::never();  ///< time of the queued event
+  // Drawing and the other kinds of stimulus.
+  double next_ms = 0.0;   ///< poisson: exact time of the queued event (the wake when lazy)
+  double first_ms = 0.0;  ///< exact time of the draw's first arrival
+  std::size_t next = 0;   ///< spike_times / step_current / dc: index of the pending change
+  RandomStream rng{0, 0, Purpose::stimulus};
   RandomStream replay{0, 0, Purpose::stimulus};  ///< rng just after drawing first_ms
 };
+static_assert(offsetof(StimulusEntry, next_ms) <= 64, "the lazy path reads one cache line");
 
 /// Per cell: its earliest pending arrival and its ledger. Pending weight of the trains outside
 /// `free` plus `slack` is at most the headroom on `receptor`; slack is infinite when none is
@@ -176,7 +180,9 @@ struct LazyCell {
   Time next = Time::never();
   double slack = std::numeric_limits<double>::infinity();
   std::uint32_t receptor = no_receptor;  ///< set by the first train with a finite headroom
+  std::uint32_t only = several;          ///< the cell's train when it has exactly one
   static constexpr std::uint32_t no_receptor = 0xffffffff;
+  static constexpr std::uint32_t several = 0xffffffff;
 };
 
 struct ProbeEntry {
@@ -618,6 +624,9 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
         if (is_lazy(p.stimuli[i])) p.lazy_entries[fill[p.stimuli[i].cell]++] = i;
       p.any_lazy = !p.lazy_entries.empty();
       if (p.any_lazy) p.lazy.assign(n, LazyCell{});
+      for (std::uint32_t l = 0; p.any_lazy && l < n; ++l)
+        if (p.lazy_begin[l + 1] - p.lazy_begin[l] == 1)
+          p.lazy[l].only = p.lazy_entries[p.lazy_begin[l]];
       for (std::uint32_t i = 0; i < p.lazy_entries.size(); ++i)
         p.stimuli[p.lazy_entries[i]].slice = i * pending_capacity;
       p.pending_times.resize(p.lazy_entries.size() * pending_capacity);
@@ -842,20 +851,14 @@ inline void Simulation::Impl::after_absorb(Partition& p, StimulusEntry& e, Time 
 
 void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
                                       std::uint32_t limit) const {
-  const std::uint32_t* first = p.lazy_entries.data() + p.lazy_begin[local];
-  const std::uint32_t* last = p.lazy_entries.data() + p.lazy_begin[local + 1];
-  const auto comes_first = [&](std::uint32_t i) {
-    const auto& e = p.stimuli[i];
-    return e.pending > 0 && (e.pending_t < t || (e.pending_t == t && i < limit));
-  };
-  if (last - first == 1) {  // the usual case: one train, its arrivals in one call
-    auto& e = p.stimuli[*first];
+  LazyCell& c = p.lazy[local];
+  if (c.only != LazyCell::several) {  // the usual case: one train, its arrivals in one call
+    auto& e = p.stimuli[c.only];
     const Time* times = p.pending_times.data() + e.slice + e.applied;
     std::uint32_t m = 0;
-    while (m < e.pending && (times[m] < t || (times[m] == t && *first < limit)))
+    while (m < e.pending && (times[m] < t || (times[m] == t && c.only < limit)))
       ++m;
     if (m > 0) absorb_series(p, e, m, t);
-    LazyCell& c = p.lazy[local];
     if (e.pending > 0) {
       c.next = e.pending_t;
     } else {
@@ -865,6 +868,12 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
     return;
   }
   // Several trains: their pending arrivals in the kernel's order (time, entry).
+  const std::uint32_t* first = p.lazy_entries.data() + p.lazy_begin[local];
+  const std::uint32_t* last = p.lazy_entries.data() + p.lazy_begin[local + 1];
+  const auto comes_first = [&](std::uint32_t i) {
+    const auto& e = p.stimuli[i];
+    return e.pending > 0 && (e.pending_t < t || (e.pending_t == t && i < limit));
+  };
   for (;;) {
     const std::uint32_t* pick = nullptr;
     for (const std::uint32_t* i = first; i != last; ++i)

@@ -88,16 +88,15 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
       t_ref_(Time::from_ms(p.t_ref)),
       rebase_period_(Time::from_ms(16.0 * p.tau_m)),
       grid_per_tick_(1.0 / static_cast<double>(rebase_period_.ticks())),
-      w_(n, -R_ * p.I_e),
-      b_(n, Time::zero()),
       E_L_(n, p.E_L),
-      V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
-      I_e_(n, p.I_e),
-      v_inf_(n) {
+      I_e_(n, p.I_e) {
   SPINDLE_ASSERT(lif_delta_relations(p).empty());
-  for (std::size_t c = 0; c < n; ++c)
+  for (std::size_t c = 0; c < n; ++c) {
+    cell_[c].w = -R_ * p.I_e;
+    cell_[c].V_th = p.V_th;
     update_v_inf(c);
+  }
 }
 
 void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
@@ -107,13 +106,13 @@ void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double va
                     V_th = static_cast<std::size_t>(info.parameter_index("V_th")),
                     V_reset = static_cast<std::size_t>(info.parameter_index("V_reset")),
                     I_e = static_cast<std::size_t>(info.parameter_index("I_e"));
-  // Before the run (b_ = 0): keep V, or let a cell starting at rest follow its new E_L.
+  // Before the run (b = 0): keep V, or let a cell starting at rest follow its new E_L.
   const double V = value_at(cell, Time::zero());
   const bool at_rest = V == E_L_[cell];
   if (param == E_L) {
     E_L_[cell] = value;
   } else if (param == V_th) {
-    V_th_[cell] = value;
+    cell_[cell].V_th = value;
   } else if (param == V_reset) {
     V_reset_[cell] = value;
   } else if (param == I_e) {
@@ -122,14 +121,14 @@ void LifDeltaGroup::set_parameter(std::size_t cell, std::size_t param, double va
     throw InternalError("lif_delta: parameter index " + std::to_string(param) + " is not per-cell");
   }
   update_v_inf(cell);
-  w_[cell] = (at_rest ? E_L_[cell] : V) - v_inf(cell);
+  cell_[cell].w = (at_rest ? E_L_[cell] : V) - v_inf(cell);
 }
 
 void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
   SPINDLE_ASSERT(cell < size() && var == V_m);
   (void)var;
-  w_[cell] = value - v_inf(cell);
-  b_[cell] = Time::zero();
+  cell_[cell].w = value - v_inf(cell);
+  cell_[cell].b = Time::zero();
 }
 
 // Grid base of t: the largest multiple of the rebase period not after t. The quotient from a
@@ -147,52 +146,54 @@ Time LifDeltaGroup::grid_base(Time t) const noexcept {
 
 // Moves cell c's base to b (a change of representation only: V is unchanged).
 void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
-  w_[c] *= std::exp(-(b - b_[c]).to_ms() / p_.tau_m);
-  b_[c] = b;
+  cell_[c].w *= std::exp(-(b - cell_[c].b).to_ms() / p_.tau_m);
+  cell_[c].b = b;
 }
 
 // V at t >= t_, on the stored state (refractoriness included).
 double LifDeltaGroup::value_at(std::size_t c, Time t) const noexcept {
-  if (t < ref_end_[c]) return V_reset_[c];
+  if (t < cell_[c].ref_end) return V_reset_[c];
   const double vi = v_inf(c);
-  return t == b_[c] ? vi + w_[c] : vi + w_[c] * std::exp(-(t - b_[c]).to_ms() / p_.tau_m);
+  return t == cell_[c].b ? vi + cell_[c].w
+                         : vi + cell_[c].w * std::exp(-(t - cell_[c].b).to_ms() / p_.tau_m);
 }
 
 void LifDeltaGroup::advance(std::size_t c, Time t) {
-  SPINDLE_ASSERT(t >= t_[c]);
-  if (t >= ref_end_[c]) {
-    w_[c] = value_at(c, t) - v_inf(c);
-    b_[c] = t;
+  SPINDLE_ASSERT(t >= cell_[c].t);
+  if (t >= cell_[c].ref_end) {
+    cell_[c].w = value_at(c, t) - v_inf(c);
+    cell_[c].b = t;
   }
-  t_[c] = t;
+  cell_[c].t = t;
 }
 
 void LifDeltaGroup::on_current_change(std::size_t c, double old_current) noexcept {
-  // After advance() w_ is V - V_inf at b_ (factor 1), also while refractory (V_reset at the
-  // refractory end), so the jump of V_inf moves w_ by the opposite amount.
-  w_[c] -= R_ * (I_stim_[c] - old_current);
+  // After advance() w is V - V_inf at b (factor 1), also while refractory (V_reset at the
+  // refractory end), so the jump of V_inf moves w by the opposite amount.
+  cell_[c].w -= R_ * (I_stim_[c] - old_current);
   update_v_inf(c);
 }
 
 // Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
 // end, or never.
 Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
-  const Time origin = std::max(t_[c], ref_end_[c]);
+  const Time origin = std::max(cell_[c].t, cell_[c].ref_end);
   const double vi = v_inf(c);
-  if (vi <= V_th_[c] && w_[c] <= 0.0) return Time::never();  // V stays below V_inf <= V_th
+  if (vi <= cell_[c].V_th && cell_[c].w <= 0.0)
+    return Time::never();  // V stays below V_inf <= V_th
   const double v0 = value_at(c, origin);
-  if (v0 >= V_th_[c]) return origin;
-  if (!(vi > V_th_[c])) return Time::never();
-  const double dt = p_.tau_m * std::log1p((V_th_[c] - v0) / (vi - V_th_[c]));
+  if (v0 >= cell_[c].V_th) return origin;
+  if (!(vi > cell_[c].V_th)) return Time::never();
+  const double dt = p_.tau_m * std::log1p((cell_[c].V_th - v0) / (vi - cell_[c].V_th));
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
   return origin + Time::ceil_ms(dt);
 }
 
 void LifDeltaGroup::fire(std::size_t c, Time t) {
-  t_[c] = t;
-  ref_end_[c] = t + t_ref_;
-  b_[c] = ref_end_[c];
-  w_[c] = V_reset_[c] - v_inf(c);
+  cell_[c].t = t;
+  cell_[c].ref_end = t + t_ref_;
+  cell_[c].b = cell_[c].ref_end;
+  cell_[c].w = V_reset_[c] - v_inf(c);
 }
 
 // Inlined into receive() and receive_batch(): the per-synapse path has no call of its own.
@@ -200,41 +201,41 @@ void LifDeltaGroup::fire(std::size_t c, Time t) {
                                                                  double weight,
                                                                  std::size_t receptor, Time base,
                                                                  double grow, double shrink) {
-  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
+  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= cell_[cell].t);
   SPINDLE_ASSERT(receptor == exc ? weight >= 0.0 : weight <= 0.0);
   const bool pending = settle(cell, t);
-  if (t < ref_end_[cell]) return pending ? t : keep_prediction;  // refractory: discarded
+  if (t < cell_[cell].ref_end) return pending ? t : keep_prediction;  // refractory: discarded
   rebase(cell, base);
-  w_[cell] += weight * grow;
-  t_[cell] = t;
+  cell_[cell].w += weight * grow;
+  cell_[cell].t = t;
   const double vi = v_inf(cell);
-  const double v = vi + w_[cell] * shrink;
-  if (v >= V_th_[cell]) {
+  const double v = vi + cell_[cell].w * shrink;
+  if (v >= cell_[cell].V_th) {
     // Fires at t, after the other inputs of this tick (the check at t sums them all).
-    flags_[cell] = (flags_[cell] & pending_flag) | exact_flag;
-    pred_[cell] = t;
+    cell_[cell].flags = (cell_[cell].flags & pending_flag) | exact_flag;
+    cell_[cell].pred = t;
     return t;
   }
   if (pending) return t;
   if (receptor == inh) {
     // V only went down: the stored prediction is still a lower bound, but no longer exact.
-    flags_[cell] = 0;
+    cell_[cell].flags = 0;
     return keep_prediction;
   }
-  if (!(vi > V_th_[cell])) {  // V relaxes from below V_th towards V_inf <= V_th
-    flags_[cell] = exact_flag;
-    pred_[cell] = Time::never();
-    return pred_[cell];
+  if (!(vi > cell_[cell].V_th)) {  // V relaxes from below V_th towards V_inf <= V_th
+    cell_[cell].flags = exact_flag;
+    cell_[cell].pred = Time::never();
+    return cell_[cell].pred;
   }
   // Cheap lower bound: V(t + s) <= v + (V_inf - v) s / tau_m, since 1 - exp(-x) <= x; the
   // exact crossing is computed only if the kernel reaches this bound.
-  flags_[cell] = 0;
-  const double s = p_.tau_m * (V_th_[cell] - v) / (vi - v) * (1.0 - 1e-9);
-  pred_[cell] = s < max_time_ms - t.to_ms()
-                    ? t + Time::from_ticks(static_cast<std::int64_t>(
-                              std::floor(s * static_cast<double>(Time::ticks_per_ms))))
-                    : Time::never();
-  return pred_[cell];
+  cell_[cell].flags = 0;
+  const double s = p_.tau_m * (cell_[cell].V_th - v) / (vi - v) * (1.0 - 1e-9);
+  cell_[cell].pred = s < max_time_ms - t.to_ms()
+                         ? t + Time::from_ticks(static_cast<std::int64_t>(
+                                   std::floor(s * static_cast<double>(Time::ticks_per_ms))))
+                         : Time::never();
+  return cell_[cell].pred;
 }
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
@@ -272,16 +273,16 @@ void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint3
 // summing to less than V_th minus that height never reach V_th. receive() then sees v < V_th
 // with V_inf < V_th and answers never, as promised. A relative margin of 1e-9 covers rounding.
 double LifDeltaGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) const {
-  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
+  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= cell_[cell].t);
   if (receptor == inh) return std::numeric_limits<double>::infinity();  // V only goes down
-  if (flags_[cell] & pending_flag) return 0.0;
-  const double top = std::max(value_at(cell, std::max(t, ref_end_[cell])), v_inf(cell));
-  const double room = V_th_[cell] - top - 1e-9 * (std::abs(V_th_[cell]) + std::abs(top));
+  if (cell_[cell].flags & pending_flag) return 0.0;
+  const double top = std::max(value_at(cell, std::max(t, cell_[cell].ref_end)), v_inf(cell));
+  const double room = cell_[cell].V_th - top - 1e-9 * (std::abs(cell_[cell].V_th) + std::abs(top));
   return room > 0.0 ? room : 0.0;
 }
 
 double LifDeltaGroup::probe(std::size_t cell, std::size_t var, Time t) const {
-  SPINDLE_ASSERT(cell < size() && var == V_m && t >= t_[cell]);
+  SPINDLE_ASSERT(cell < size() && var == V_m && t >= cell_[cell].t);
   (void)var;
   return value_at(cell, t);
 }

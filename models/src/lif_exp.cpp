@@ -244,13 +244,13 @@ LifExpGroup::Decay LifExpGroup::coefficients_at(std::size_t c, Time origin) cons
   }
   // Open refractory period (origin >= ref_end_): the trajectory restarts at V_reset there.
   const Decay a = restart_coefficients(c, v_inf(c));
-  if (origin == ref_end_[c]) return a;
-  const Decay g = decay((origin - ref_end_[c]).to_ms());
+  if (origin == cell_[c].ref_end) return a;
+  const Decay g = decay((origin - cell_[c].ref_end).to_ms());
   return {a.m * g.m, a.e * g.e, a.i * g.i};
 }
 
 LifExpGroup::Decay LifExpGroup::restart_coefficients(std::size_t c, double vi) const noexcept {
-  const Decay f = decay((ref_end_[c] - b_[c]).to_ms());
+  const Decay f = decay((cell_[c].ref_end - b_[c]).to_ms());
   const double e = we_[c] * f.e, i = wi_[c] * f.i;
   return {V_reset_[c] - vi - e - i, e, i};
 }
@@ -260,12 +260,12 @@ void LifExpGroup::close_refractory(std::size_t c, double vi) noexcept {
   wm_[c] = a.m;
   we_[c] = a.e;
   wi_[c] = a.i;
-  b_[c] = ref_end_[c];
+  b_[c] = cell_[c].ref_end;
   open_[c] = 0;
 }
 
 void LifExpGroup::set_trajectory(std::size_t c, double V, double Ie, double Ii) noexcept {
-  b_[c] = t_[c];
+  b_[c] = cell_[c].t;
   open_[c] = 0;
   we_[c] = Ie * k_exc_;
   wi_[c] = Ii * k_inh_;
@@ -280,10 +280,10 @@ void LifExpGroup::set_parameter(std::size_t cell, std::size_t param, double valu
                     V_th = static_cast<std::size_t>(info.parameter_index("V_th")),
                     I_e = static_cast<std::size_t>(info.parameter_index("I_e"));
   // Before the run: V and the currents stay, except that a cell at rest follows its new E_L.
-  const double V = probe(cell, V_m, t_[cell]);
-  const double Ie = probe(cell, I_exc, t_[cell]), Ii = probe(cell, I_inh, t_[cell]);
+  const double V = probe(cell, V_m, cell_[cell].t);
+  const double Ie = probe(cell, I_exc, cell_[cell].t), Ii = probe(cell, I_inh, cell_[cell].t);
   // (At rest: V = E_L to rounding; V is a sum of stored terms, so it may differ in the last bit.)
-  const bool at_rest = t_[cell] == Time::zero() &&
+  const bool at_rest = cell_[cell].t == Time::zero() &&
                        std::abs(V - E_L_[cell]) <= 1e-12 * std::max(1.0, std::abs(E_L_[cell]));
   if (param == E_L) {
     E_L_[cell] = value;
@@ -301,15 +301,15 @@ void LifExpGroup::set_parameter(std::size_t cell, std::size_t param, double valu
 
 void LifExpGroup::set_state(std::size_t cell, std::size_t var, double value) {
   SPINDLE_ASSERT(cell < size() && var <= I_inh);
-  double s[3] = {probe(cell, V_m, t_[cell]), probe(cell, I_exc, t_[cell]),
-                 probe(cell, I_inh, t_[cell])};
+  double s[3] = {probe(cell, V_m, cell_[cell].t), probe(cell, I_exc, cell_[cell].t),
+                 probe(cell, I_inh, cell_[cell].t)};
   s[var] = value;
   set_trajectory(cell, s[V_m], s[I_exc], s[I_inh]);
 }
 
 void LifExpGroup::on_current_change(std::size_t c, double old_current) noexcept {
-  const Time t = t_[c];
-  if (open_[c] && t < ref_end_[c]) return;  // V restarts at V_reset, from the new V_inf
+  const Time t = cell_[c].t;
+  if (open_[c] && t < cell_[c].ref_end) return;  // V restarts at V_reset, from the new V_inf
   // The old V_inf held from the refractory end to t.
   if (open_[c]) close_refractory(c, v_inf(c) - R_ * (I_stim_[c] - old_current));
   // V_inf moved by R dI at t: the membrane term takes the opposite jump, so V stays continuous.
@@ -321,7 +321,7 @@ void LifExpGroup::on_current_change(std::size_t c, double old_current) noexcept 
 // Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
 // end, or never.
 Time LifExpGroup::next_crossing(std::size_t c) const {
-  const Time origin = std::max(t_[c], ref_end_[c]);
+  const Time origin = std::max(cell_[c].t, cell_[c].ref_end);
   const Decay a = coefficients_at(c, origin);
   const double vi = v_inf(c);
   if (vi + a.m + a.e + a.i >= V_th_[c]) return origin;
@@ -333,7 +333,7 @@ Time LifExpGroup::next_crossing(std::size_t c) const {
 }
 
 Time LifExpGroup::bound_at(std::size_t c, Time from) const noexcept {
-  const Time origin = std::max(from, ref_end_[c]);
+  const Time origin = std::max(from, cell_[c].ref_end);
   return bound_from(c, origin, coefficients_at(c, origin));
 }
 
@@ -379,8 +379,8 @@ Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const n
 
 void LifExpGroup::fire(std::size_t c, Time t) {
   // The currents go on; the membrane term is set when the refractory period is closed.
-  t_[c] = t;
-  ref_end_[c] = t + t_ref_;
+  cell_[c].t = t;
+  cell_[c].ref_end = t + t_ref_;
   open_[c] = 1;
 }
 
@@ -399,12 +399,12 @@ void LifExpGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_
 
 Time LifExpGroup::receive_scaled(std::size_t c, Time t, double weight, std::size_t receptor,
                                  const Batch& batch) {
-  SPINDLE_ASSERT(c < size() && receptor <= inh && t >= t_[c]);
+  SPINDLE_ASSERT(c < size() && receptor <= inh && t >= cell_[c].t);
   SPINDLE_ASSERT(receptor == exc ? weight >= 0.0 : weight <= 0.0);
   const bool pending = settle(c, t);
-  t_[c] = t;
+  cell_[c].t = t;
   const bool is_exc = receptor == exc;
-  const bool refractory = t < ref_end_[c];
+  const bool refractory = t < cell_[c].ref_end;
   if (open_[c] && !refractory) close_refractory(c, v_inf(c));
   rebase(c, batch.base);
   // The current jumps by `weight`: its voltage coefficient by dA at t, and the membrane term by
@@ -413,16 +413,16 @@ Time LifExpGroup::receive_scaled(std::size_t c, Time t, double weight, std::size
   (is_exc ? we_[c] : wi_[c]) += dA * (is_exc ? batch.grow.e : batch.grow.i);
   if (!refractory) wm_[c] -= dA * batch.grow.m;
   if (pending) return t;
-  flags_[c] = 0;
+  cell_[c].flags = 0;
   if (!is_exc) return keep_prediction;  // can only delay the crossing
   if (refractory) {
-    pred_[c] = bound_at(c, t);
+    cell_[c].pred = bound_at(c, t);
   } else {
     const Decay a{wm_[c] * batch.at.m, we_[c] * batch.at.e, wi_[c] * batch.at.i};
-    pred_[c] = bound_from(c, t, a);
+    cell_[c].pred = bound_from(c, t, a);
   }
-  if (pred_[c].is_never()) flags_[c] = exact_flag;
-  return pred_[c];
+  if (cell_[c].pred.is_never()) cell_[c].flags = exact_flag;
+  return cell_[c].pred;
 }
 
 // Headroom for lazy input (cell_model.hpp), from the envelope U of bound_from(): V - V_th <= U(s)
@@ -436,10 +436,10 @@ Time LifExpGroup::receive_scaled(std::size_t c, Time t, double weight, std::size
 // never (what the kernel checks), and V stays below V_th. (|k_exc| w is above the peak of one
 // PSP, 0.81 |dA| for tau_m / tau_syn = 20: the price of agreeing with bound_from().)
 double LifExpGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) const {
-  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= t_[cell]);
+  SPINDLE_ASSERT(cell < size() && receptor <= inh && t >= cell_[cell].t);
   if (receptor == inh) return std::numeric_limits<double>::infinity();  // can only delay
-  if (flags_[cell] & pending_flag) return 0.0;
-  const Time origin = std::max(t, ref_end_[cell]);
+  if (cell_[cell].flags & pending_flag) return 0.0;
+  const Time origin = std::max(t, cell_[cell].ref_end);
   const auto [C, B, scale] = majorant(cell, coefficients_at(cell, origin));
   const double top = std::max(C, C + B);
   const double room = -top - 1e-9 * (scale + std::abs(top));
@@ -447,10 +447,11 @@ double LifExpGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) 
 }
 
 double LifExpGroup::probe(std::size_t cell, std::size_t var, Time t) const {
-  SPINDLE_ASSERT(cell < size() && var <= I_inh && t >= t_[cell]);
-  if (var == V_m && t < ref_end_[cell]) return V_reset_[cell];
-  const Decay a = t < ref_end_[cell] ? Decay{0.0, we_[cell], wi_[cell]} : coefficients_at(cell, t);
-  const Decay f = t < ref_end_[cell] ? decay((t - b_[cell]).to_ms()) : Decay{1.0, 1.0, 1.0};
+  SPINDLE_ASSERT(cell < size() && var <= I_inh && t >= cell_[cell].t);
+  if (var == V_m && t < cell_[cell].ref_end) return V_reset_[cell];
+  const Decay a =
+      t < cell_[cell].ref_end ? Decay{0.0, we_[cell], wi_[cell]} : coefficients_at(cell, t);
+  const Decay f = t < cell_[cell].ref_end ? decay((t - b_[cell]).to_ms()) : Decay{1.0, 1.0, 1.0};
   if (var == I_exc) return a.e * f.e / k_exc_;
   if (var == I_inh) return a.i * f.i / k_inh_;
   return v_inf(cell) + a.m + a.e + a.i;

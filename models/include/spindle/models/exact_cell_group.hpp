@@ -5,15 +5,21 @@
 // computed), and whether a spike is pending because the free trajectory crossed before an input
 // arriving in the same tick. One copy of this logic serves every exact model.
 //
+// The per-cell bookkeeping lives in one record per cell (ExactCellState); a model may extend the
+// record with its own hot state (the `Cell` parameter), so that an input to a cell touches one or
+// two cache lines instead of one per array. Networks send each spike to random cells, so the
+// cells' state is read from the L2 cache or beyond for nearly every input.
+//
 // The model supplies (the base is its friend-accessible CRTP parent):
 //   Time next_crossing(std::size_t c) const;  // exact next crossing tick of the stored state
-//   void advance(std::size_t c, Time t);      // move the stored state to t (t >= t_[c])
+//   void advance(std::size_t c, Time t);      // move the stored state to t (t >= cell_[c].t)
 //   void fire(std::size_t c, Time t);         // apply the reset at t, start refractoriness
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "spindle/cell_model.hpp"
@@ -21,26 +27,31 @@
 
 namespace spindle::models {
 
-template <class Model>
+/// What ExactCellGroup keeps per cell. A model's `Cell` derives from it.
+struct ExactCellState {
+  Time t = Time::zero();        ///< time of the stored state
+  Time ref_end = Time::zero();  ///< refractory until (exclusive)
+  Time pred = Time::never();    ///< best known lower bound of the next crossing
+  std::uint8_t flags = 0;
+};
+
+template <class Model, class Cell = ExactCellState>
 class ExactCellGroup : public CellGroup {
+  static_assert(std::is_base_of_v<ExactCellState, Cell>);
+
  public:
-  explicit ExactCellGroup(std::size_t n)
-      : I_stim_(n, 0.0),
-        t_(n, Time::zero()),
-        ref_end_(n, Time::zero()),
-        pred_(n, Time::never()),
-        flags_(n, 0) {}
+  explicit ExactCellGroup(std::size_t n) : I_stim_(n, 0.0), cell_(n) {}
 
   Time predict(std::size_t cell, Time t) override {
-    t_[cell] = t;
-    ref_end_[cell] = t;
-    flags_[cell] = exact_flag;
-    pred_[cell] = model().next_crossing(cell);
-    return pred_[cell];
+    cell_[cell].t = t;
+    cell_[cell].ref_end = t;
+    cell_[cell].flags = exact_flag;
+    cell_[cell].pred = model().next_crossing(cell);
+    return cell_[cell].pred;
   }
 
   Time set_current(std::size_t cell, Time t, double current) override {
-    SPINDLE_ASSERT(cell < pred_.size() && t >= t_[cell]);
+    SPINDLE_ASSERT(cell < cell_.size() && t >= cell_[cell].t);
     const bool pending = settle(cell, t);
     model().advance(cell, t);
     const double old = I_stim_[cell];
@@ -48,9 +59,9 @@ class ExactCellGroup : public CellGroup {
     if constexpr (requires(Model & m) { m.on_current_change(cell, old); })
       model().on_current_change(cell, old);
     if (pending) return t;
-    flags_[cell] = exact_flag;
-    pred_[cell] = model().next_crossing(cell);
-    return pred_[cell];
+    cell_[cell].flags = exact_flag;
+    cell_[cell].pred = model().next_crossing(cell);
+    return cell_[cell].pred;
   }
 
   /// One spike's inputs to several cells: the model's receive() called directly (no virtual
@@ -64,13 +75,13 @@ class ExactCellGroup : public CellGroup {
   }
 
   bool check(std::size_t cell, Time t, Time& next) override {
-    SPINDLE_ASSERT(cell < pred_.size() && t >= t_[cell]);
-    const std::uint8_t f = flags_[cell];
+    SPINDLE_ASSERT(cell < cell_.size() && t >= cell_[cell].t);
+    const std::uint8_t f = cell_[cell].flags;
     bool fired = false;
     if (f & pending_flag) {
       fired = true;  // reset already applied at t by settle()
-    } else if ((f & exact_flag) && pred_[cell] > t) {
-      next = pred_[cell];  // an earlier bound the kernel still held
+    } else if ((f & exact_flag) && cell_[cell].pred > t) {
+      next = cell_[cell].pred;  // an earlier bound the kernel still held
       return false;
     } else {
       if (!(f & exact_flag)) {
@@ -79,24 +90,24 @@ class ExactCellGroup : public CellGroup {
         if constexpr (requires(const Model& m) { m.bound_at(cell, t); }) {
           const Time b = model().bound_at(cell, t);
           if (b >= t + refine_margin) {
-            pred_[cell] = next = b;
+            cell_[cell].pred = next = b;
             return false;
           }
         }
       }
-      const Time x = (f & exact_flag) ? pred_[cell] : model().next_crossing(cell);
+      const Time x = (f & exact_flag) ? cell_[cell].pred : model().next_crossing(cell);
       if (x > t) {
-        flags_[cell] = exact_flag;
-        pred_[cell] = next = x;
+        cell_[cell].flags = exact_flag;
+        cell_[cell].pred = next = x;
         return false;
       }
       if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
       model().fire(cell, t);
       fired = true;
     }
-    flags_[cell] = exact_flag;
+    cell_[cell].flags = exact_flag;
     // At most one spike per tick (only matters for t_ref = 0 with V still at or above V_th).
-    pred_[cell] = next = std::max(model().next_crossing(cell), t + Time::from_ticks(1));
+    cell_[cell].pred = next = std::max(model().next_crossing(cell), t + Time::from_ticks(1));
     return fired;
   }
 
@@ -114,33 +125,31 @@ class ExactCellGroup : public CellGroup {
   /// applied: such a crossing comes first, so the cell is reset at t and the spike is left
   /// pending for the kernel's check at t. Returns whether a spike is pending at t.
   bool settle(std::size_t c, Time t) {
-    if (flags_[c] & pending_flag) return true;
-    if (t <= t_[c] || pred_[c] > t) return false;  // pred_ is a lower bound of the crossing
+    if (cell_[c].flags & pending_flag) return true;
+    if (t <= cell_[c].t || cell_[c].pred > t)
+      return false;  // pred_ is a lower bound of the crossing
     return settle_crossing(c, t);
   }
 
   /// settle() where the stored bound has been reached: out of line, off the per-input path.
   [[gnu::noinline]] bool settle_crossing(std::size_t c, Time t) {
-    const Time x = (flags_[c] & exact_flag) ? pred_[c] : model().next_crossing(c);
+    const Time x = (cell_[c].flags & exact_flag) ? cell_[c].pred : model().next_crossing(c);
     if (x > t) {
-      pred_[c] = x;
-      flags_[c] = exact_flag;
+      cell_[c].pred = x;
+      cell_[c].flags = exact_flag;
       return false;
     }
     if (x < t) late_.fetch_add(1, std::memory_order_relaxed);
     model().fire(c, t);
-    flags_[c] = pending_flag;
-    pred_[c] = t;
+    cell_[c].flags = pending_flag;
+    cell_[c].pred = t;
     return true;
   }
 
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything is per cell except late_, a relaxed atomic counter.
   std::vector<double> I_stim_;  ///< injected current [pA]
-  std::vector<Time> t_;         ///< time of the stored state
-  std::vector<Time> ref_end_;   ///< refractory until (exclusive)
-  std::vector<Time> pred_;      ///< best known lower bound of the next crossing
-  std::vector<std::uint8_t> flags_;
+  std::vector<Cell> cell_;
   std::atomic<std::uint64_t> late_{0};
 
  private:

@@ -59,7 +59,17 @@ std::string lif_delta_relations(const LifDeltaParams& p);
 /// Schema, receptors, state variables and factory of `lif_delta`.
 CellModelInfo lif_delta_model();
 
-class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
+/// A lif_delta cell's state: everything an input reads, in one cache line.
+struct alignas(64) LifDeltaCell : ExactCellState {
+  /// Free trajectory V(t) = V_inf + w exp(-(t - b) / tau_m) for t >= ref_end (V_reset before).
+  double w = 0.0;  ///< [mV]
+  Time b = Time::zero();
+  double v_inf = 0.0;  ///< E_L + R (I_e + I_stim) [mV]
+  double V_th = 0.0;   ///< [mV]
+};
+static_assert(sizeof(LifDeltaCell) == 64);
+
+class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup, LifDeltaCell> {
  public:
   static constexpr std::size_t exc = 0, inh = 1;  ///< receptors
   static constexpr std::size_t V_m = 0;           ///< state variables
@@ -67,7 +77,7 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   /// `p` must satisfy the schema ranges and lif_delta_relations().
   LifDeltaGroup(const LifDeltaParams& p, std::size_t n);
 
-  std::size_t size() const noexcept override { return w_.size(); }
+  std::size_t size() const noexcept override { return cell_.size(); }
   void set_state(std::size_t cell, std::size_t var, double value) override;
   Time receive(std::size_t cell, Time t, double weight, std::size_t receptor) override;
   void receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells, std::size_t n,
@@ -81,16 +91,18 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   double safe_weight(std::size_t cell, Time t, std::size_t receptor) const override;
 
  private:
-  friend class ExactCellGroup<LifDeltaGroup>;
-  double v_inf(std::size_t c) const noexcept { return v_inf_[c]; }
+  friend class ExactCellGroup<LifDeltaGroup, LifDeltaCell>;
+  double v_inf(std::size_t c) const noexcept { return cell_[c].v_inf; }
   /// V_inf is read by every input; it changes only with a parameter or the injected current.
-  void update_v_inf(std::size_t c) noexcept { v_inf_[c] = E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
+  void update_v_inf(std::size_t c) noexcept {
+    cell_[c].v_inf = E_L_[c] + R_ * (I_e_[c] + I_stim_[c]);
+  }
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   void on_current_change(std::size_t c, double old_current) noexcept;
   Time grid_base(Time t) const noexcept;
   void rebase(std::size_t c, Time b) noexcept {
-    if (b_[c] != b) rebase_slow(c, b);
+    if (cell_[c].b != b) rebase_slow(c, b);
   }
   void rebase_slow(std::size_t c, Time b) noexcept;
   /// An input with the batch's grid base, grow = exp((t - base)/tau_m) and shrink = 1 / grow.
@@ -109,12 +121,8 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup> {
   double grid_per_tick_;  ///< 1 / rebase_period_ in ticks, to find the grid base without a division
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
-  /// Free trajectory V(t) = V_inf + w_ exp(-(t - b_) / tau_m) for t >= ref_end_ (V_reset before).
-  std::vector<double> w_;  ///< [mV]
-  std::vector<Time> b_;
-  // Per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
-  std::vector<double> E_L_, V_th_, V_reset_, I_e_;  ///< [mV], [mV], [mV], [pA]
-  std::vector<double> v_inf_;                       ///< E_L + R (I_e + I_stim) [mV]
+  // Per-cell parameters (PopulationSpec::vary) not in LifDeltaCell; the rest of p_ is shared.
+  std::vector<double> E_L_, V_reset_, I_e_;  ///< [mV], [mV], [pA]
 };
 
 }  // namespace spindle::models

@@ -105,8 +105,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
     if (b_[c] != b) rebase_slow(c, b);
   }
   void rebase_slow(std::size_t c, Time b) noexcept;
-  /// Coefficients of the free trajectory at `origin` >= max(b_[c], ref_end_[c]): V = v_inf + sum
-  /// (see the .cpp).
+  /// Coefficients of the free trajectory at `origin` >= max(b_[c], cell_[c].ref_end): V = v_inf +
+  /// sum (see the .cpp).
   Decay coefficients_at(std::size_t c, Time origin) const noexcept;
   /// Coefficients at ref_end_ of an open refractory period, V_inf = vi from then on.
   Decay restart_coefficients(std::size_t c, double vi) const noexcept;
@@ -114,10 +114,10 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   void close_refractory(std::size_t c, double vi) noexcept;
   Time receive_scaled(std::size_t c, Time t, double weight, std::size_t receptor,
                       const Batch& batch);
-  void advance(std::size_t c, Time t) noexcept { t_[c] = t; }
+  void advance(std::size_t c, Time t) noexcept { cell_[c].t = t; }
   void on_current_change(std::size_t c, double old_current) noexcept;
   Time next_crossing(std::size_t c) const;
-  /// Lower bound of the next crossing, from the trajectory's state at `from` >= t_[c].
+  /// Lower bound of the next crossing, from the trajectory's state at `from` >= cell_[c].t.
   Time bound_at(std::size_t c, Time from) const noexcept;
   /// The same from the coefficients `a` of the free trajectory at `origin`.
   Time bound_from(std::size_t c, Time origin, const Decay& a) const noexcept;
@@ -130,7 +130,7 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup> {
   void fire(std::size_t c, Time t);
   /// The potential the cell relaxes to without synaptic input [mV].
   double v_inf(std::size_t c) const noexcept { return E_L_[c] + R_ * (I_e_[c] + I_stim_[c]); }
-  /// Sets the stored trajectory from V and the currents at t_[c] (before the run).
+  /// Sets the stored trajectory from V and the currents at cell_[c].t (before the run).
   void set_trajectory(std::size_t c, double V, double Ie, double Ii) noexcept;
 
   LifExpParams p_;
