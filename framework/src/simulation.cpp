@@ -30,8 +30,8 @@
 // (CellGroup::safe_weight). The train then draws ahead the k arrivals that fit in a part of that
 // headroom ("pending", not queued) and queues only arrival k + 1 (the "wake"). The arrival times
 // are the same doubles (next_ms accumulation) as without laziness; their ticks are kept in the
-// train's slice of Partition::pending_times, at most pending_capacity of them, so that applying one
-// costs no second draw. Its RandomStream is counter based: a copy taken at the first draw
+// train's entry (at most pending_capacity, as offsets from the first), so that applying one costs
+// no second draw. Its RandomStream is counter based: a copy taken at the first draw
 // (`replay`) regenerates the draws if the train must be queued again. Pending arrivals are applied
 // in time order, through receive(), by absorb_pending() whenever the cell is touched: before a
 // delivery, a stimulus event, a threshold check or a probe of the cell, at the wake, and at the end
@@ -76,9 +76,8 @@ constexpr std::uint32_t all_entries = 0xffffffff;
 /// Brunel's network), so that the model need rarely be asked again before the wake.
 constexpr double pending_part = 0.5;
 
-/// Most arrivals a lazy train draws ahead: the size of its slice of Partition::pending_times
-/// (256 bytes a train). More would rarely be used: a wake every 32 arrivals is cheap already.
-constexpr std::uint32_t pending_capacity = 32;
+/// Most arrivals a lazy train draws ahead (StimulusEntry::offset, one cache line).
+constexpr std::uint32_t pending_capacity = 16;
 
 struct Event {
   Time t;
@@ -150,28 +149,35 @@ struct PostsynapticHook {
   std::uint32_t synapse;
 };
 
-/// One (stimulus, target cell) pair: an independent input stream. The first cache line holds
-/// what applying a lazy train's pending arrivals reads (trains are touched in random order).
-struct alignas(64) StimulusEntry {
+/// One (stimulus, target cell) pair: an independent input stream. Applying a lazy train's pending
+/// arrivals reads the first cache line and the times in the second; trains are touched in random
+/// order, and the processor fetches the two lines of an aligned 128-byte pair together.
+struct alignas(128) StimulusEntry {
   std::uint32_t stimulus;
   std::uint32_t cell;  ///< local
   double weight = 0.0;
   // Lazy Poisson trains (see the file comment).
   Time pending_t;             ///< time of the first pending arrival
+  Time first_t;               ///< time of the draw's first arrival, origin of `offset`
   Time wake = Time::never();  ///< time of the queued event
   std::uint32_t pending = 0;  ///< arrivals drawn ahead, not applied yet
   std::uint32_t applied = 0;  ///< arrivals of the current draw applied so far
-  std::uint32_t slice = 0;    ///< this train's first index in Partition::pending_times
   std::uint32_t gen = 0;      ///< generation of the queued event; older events are stale
   bool free = false;          ///< pending on an infinite headroom: outside the cell's ledger
+  std::uint32_t offset[pending_capacity] = {};  ///< ticks of the drawn arrivals after first_t
   // Drawing and the other kinds of stimulus.
   double next_ms = 0.0;   ///< poisson: exact time of the queued event (the wake when lazy)
   double first_ms = 0.0;  ///< exact time of the draw's first arrival
   std::size_t next = 0;   ///< spike_times / step_current / dc: index of the pending change
   RandomStream rng{0, 0, Purpose::stimulus};
   RandomStream replay{0, 0, Purpose::stimulus};  ///< rng just after drawing first_ms
+
+  Time pending_time(std::uint32_t i) const noexcept {
+    return first_t + Time::from_ticks(offset[i]);
+  }
 };
-static_assert(offsetof(StimulusEntry, next_ms) <= 64, "the lazy path reads one cache line");
+static_assert(offsetof(StimulusEntry, offset) <= 64 && offsetof(StimulusEntry, next_ms) <= 128,
+              "the lazy path reads one 128-byte pair");
 
 /// Per cell: its earliest pending arrival and its ledger. Pending weight of the trains outside
 /// `free` plus `slack` is at most the headroom on `receptor`; slack is infinite when none is
@@ -240,7 +246,6 @@ struct Partition {
   std::vector<std::uint32_t> lazy_begin;  ///< size num_cells + 1 when any_lazy
   std::vector<std::uint32_t> lazy_entries;
   std::vector<LazyCell> lazy;
-  std::vector<Time> pending_times;  ///< pending_capacity per lazy train (StimulusEntry::slice)
   // outputs
   std::vector<Spike> outbox[2];  ///< double-buffered by epoch parity
   std::vector<Spike> spikes;
@@ -627,9 +632,6 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
       for (std::uint32_t l = 0; p.any_lazy && l < n; ++l)
         if (p.lazy_begin[l + 1] - p.lazy_begin[l] == 1)
           p.lazy[l].only = p.lazy_entries[p.lazy_begin[l]];
-      for (std::uint32_t i = 0; i < p.lazy_entries.size(); ++i)
-        p.stimuli[p.lazy_entries[i]].slice = i * pending_capacity;
-      p.pending_times.resize(p.lazy_entries.size() * pending_capacity);
       if (p.any_lazy && p.answers.size() < pending_capacity) p.answers.resize(pending_capacity);
     }
   }
@@ -781,20 +783,23 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
     k = std::min(k, pending_capacity);
   }
   std::uint32_t drawn = 0;
-  Time* times = p.any_lazy ? p.pending_times.data() + e.slice : nullptr;
   for (;;) {
     e.next_ms += e.rng.exponential(mean);
     if (drawn == k || !(e.next_ms < plan.stop_ms)) break;
+    const Time at = Time::from_ms(e.next_ms);
     if (drawn == 0) {
       e.replay = e.rng;
       e.first_ms = e.next_ms;
+      e.first_t = at;
+    } else if ((at - e.first_t).ticks() > std::numeric_limits<std::uint32_t>::max()) {
+      break;  // more than 4.29 s after the first (slow trains): this one is the wake
     }
-    times[drawn++] = Time::from_ms(e.next_ms);
+    e.offset[drawn++] = static_cast<std::uint32_t>((at - e.first_t).ticks());
   }
   e.pending = drawn;
   e.applied = 0;
   if (drawn > 0) {
-    e.pending_t = times[0];
+    e.pending_t = e.first_t;
     LazyCell& c = p.lazy[e.cell];
     if (!e.free) c.slack = spare - drawn * w;
     c.next = std::min(c.next, e.pending_t);
@@ -813,8 +818,11 @@ void Simulation::Impl::absorb_one(Partition& p, StimulusEntry& e, Time touch) co
 void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m,
                                      Time touch) const {
   const auto& plan = stimulus_plans[e.stimulus];
-  p.group[e.cell]->receive_series(p.index[e.cell], p.pending_times.data() + e.slice + e.applied, m,
-                                  e.weight, plan.receptor, p.answers.data());
+  Time times[pending_capacity];
+  for (std::uint32_t j = 0; j < m; ++j)
+    times[j] = e.pending_time(e.applied + j);
+  p.group[e.cell]->receive_series(p.index[e.cell], times, m, e.weight, plan.receptor,
+                                  p.answers.data());
   // The answers go to the queue in the order receive() gave them, as one by one (the model does
   // not see the queue, so applying them after the inputs changes nothing).
   for (std::uint32_t j = 0; j < m; ++j)
@@ -835,7 +843,7 @@ inline void Simulation::Impl::after_absorb(Partition& p, StimulusEntry& e, Time 
   const Time t = e.pending_t;
   ++p.stats.stimulus_events;
   ++p.stats.stimulus_events_lazy;
-  if (--e.pending > 0) e.pending_t = p.pending_times[e.slice + ++e.applied];
+  if (--e.pending > 0) e.pending_t = e.pending_time(++e.applied);
   // Never: the queue's bound for the cell may stay, stale; a check costs less than an erase.
   if (answer == keep_prediction || answer.is_never()) return;
   // On the ledger the model promised that these inputs cannot make the cell fire: its own
@@ -854,10 +862,11 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
   LazyCell& c = p.lazy[local];
   if (c.only != LazyCell::several) {  // the usual case: one train, its arrivals in one call
     auto& e = p.stimuli[c.only];
-    const Time* times = p.pending_times.data() + e.slice + e.applied;
     std::uint32_t m = 0;
-    while (m < e.pending && (times[m] < t || (times[m] == t && c.only < limit)))
-      ++m;
+    for (; m < e.pending; ++m) {
+      const Time at = e.pending_time(e.applied + m);
+      if (at > t || (at == t && c.only >= limit)) break;
+    }
     if (m > 0) absorb_series(p, e, m, t);
     if (e.pending > 0) {
       c.next = e.pending_t;
