@@ -93,6 +93,12 @@ struct Sum {
   double base_exp(double t) const noexcept { return m[0] != 0 ? std::exp(-base_rate * t) : 0.0; }
 
   double value(double t) const noexcept {
+    if (t == 0.0) {  // every exp(-r 0) is 1: the same sum without the exp calls
+      double f0 = c0;
+      for (std::size_t k = 0; k < n; ++k)
+        f0 += c[k];
+      return f0;
+    }
     const double base = base_exp(t);
     double f = c0;
     for (std::size_t k = 0; k < n; ++k)
@@ -163,8 +169,9 @@ Sum rescale_by_slowest(const Sum& f) {
   return g;
 }
 
-/// h with g' = exp(r_j t) h for g = exp(r_j t) f, j = 0 (see the file comment).
-Sum reduce(const Sum& f) {
+/// h with g' = exp(r_j t) h for g = exp(r_j t) f, j = 0 (see the file comment), without its
+/// common base (find_common_base).
+Sum reduce_terms(const Sum& f) {
   Sum h;
   const double rj = f.r[0];
   h.c0 = f.c0 * rj;
@@ -175,6 +182,12 @@ Sum reduce(const Sum& f) {
     h.r[h.n] = f.r[k];
     ++h.n;
   }
+  return h;
+}
+
+/// h with g' = exp(r_j t) h for g = exp(r_j t) f, j = 0 (see the file comment).
+Sum reduce(const Sum& f) {
+  Sum h = reduce_terms(f);
   h.find_common_base();
   return h;
 }
@@ -294,18 +307,29 @@ double exp_sum_horizon(double c0, std::span<const ExpTerm> terms) {
   return horizon_of(f);
 }
 
-double first_crossing(double c0, std::span<const ExpTerm> terms, double t_max) {
-  Sum f = make_sum(c0, terms);
+namespace {
+
+/// The first crossing of a prepared sum. `reduced`: the common base of reduce(f)'s rates when
+/// they are known (f as prepared, no term dropped), else null.
+double first_crossing_of(Sum f, double t_max, const Sum* reduced_base) {
   if (f.value(0.0) >= 0.0) return 0.0;
   if (f.c0 == 0.0) {
     if (f.n <= 1) return inf;  // c exp(-t/tau) with c < 0: never reaches 0
     f = rescale_by_slowest(f);
+    reduced_base = nullptr;
   }
   const double end = std::min(horizon_of(f), t_max);
   if (!(end > 0.0)) return inf;
   // Cut points: sign changes of h, i.e. the turning points of g = exp(r_0 t) f.
+  Sum h = reduce_terms(f);
+  if (reduced_base && h.n + 1 == f.n) {
+    h.m = reduced_base->m;
+    h.base_rate = reduced_base->base_rate;
+  } else {
+    h.find_common_base();
+  }
   Points crit;
-  sign_changes(reduce(f), 0.0, end, crit);
+  sign_changes(h, 0.0, end, crit);
   double p = 0.0, fp = f.value(0.0);
   for (std::size_t i = 0; i <= crit.n; ++i) {
     const double q = i < crit.n ? crit.t[i] : end;
@@ -315,6 +339,63 @@ double first_crossing(double c0, std::span<const ExpTerm> terms, double t_max) {
     fp = fq;
   }
   return inf;
+}
+
+}  // namespace
+
+double first_crossing(double c0, std::span<const ExpTerm> terms, double t_max) {
+  return first_crossing_of(make_sum(c0, terms), t_max, nullptr);
+}
+
+ExpSumShape::ExpSumShape(std::span<const double> taus) {
+  if (taus.size() > max_exp_terms)
+    throw InternalError(fmt::format("exp sum: more than {} time constants", max_exp_terms));
+  n_ = taus.size();
+  std::array<ExpTerm, max_exp_terms> unit{};
+  for (std::size_t i = 0; i < n_; ++i) {
+    tau_[i] = taus[i];
+    unit[i] = {1.0, taus[i]};
+  }
+  // The sum make_sum() builds when every coefficient is 1 (it checks the time constants).
+  const Sum proto = make_sum(-1.0, std::span<const ExpTerm>(unit.data(), n_));
+  distinct_ = proto.n == n_;
+  if (!distinct_) return;
+  for (std::size_t i = 0; i < n_; ++i)
+    for (std::size_t k = 0; k < n_; ++k)
+      if (proto.r[k] == 1.0 / taus[i]) slot_[i] = k;
+  rate_ = proto.r;
+  mult_ = proto.m;
+  base_rate_ = proto.base_rate;
+  const Sum h = reduce(proto);
+  reduced_mult_ = h.m;
+  reduced_base_rate_ = h.base_rate;
+}
+
+double first_crossing(double c0, std::span<const double> coeffs, const ExpSumShape& shape,
+                      double t_max) {
+  SPINDLE_ASSERT(coeffs.size() == shape.n_);
+  const auto plain = [&] {
+    std::array<ExpTerm, max_exp_terms> terms{};
+    for (std::size_t i = 0; i < shape.n_; ++i)
+      terms[i] = {coeffs[i], shape.tau_[i]};
+    return first_crossing(c0, std::span<const ExpTerm>(terms.data(), shape.n_), t_max);
+  };
+  if (!shape.distinct_ || !std::isfinite(c0)) return plain();
+  Sum f;
+  f.c0 = c0;
+  f.n = shape.n_;
+  for (std::size_t i = 0; i < shape.n_; ++i) {
+    // A zero term is dropped by make_sum (another shape), a non-finite one refused: plain path.
+    if (coeffs[i] == 0.0 || !std::isfinite(coeffs[i])) return plain();
+    f.c[shape.slot_[i]] = coeffs[i];
+  }
+  f.r = shape.rate_;
+  f.m = shape.mult_;
+  f.base_rate = shape.base_rate_;
+  Sum reduced_base;
+  reduced_base.m = shape.reduced_mult_;
+  reduced_base.base_rate = shape.reduced_base_rate_;
+  return first_crossing_of(f, t_max, &reduced_base);
 }
 
 }  // namespace spindle::models

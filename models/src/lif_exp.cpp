@@ -42,11 +42,16 @@
 //    a_k exp(-t/tau_m); a slow one (tau_k > tau_m) with a_k < 0 has the same bound; a slow one
 //    with a_k > 0 is <= a_k; a fast one with a_k <= 0 is <= 0. Summing, V(t) - V_th <= U(t) =
 //    C + B exp(-t/tau_m). If U(0) = C + B < 0: with C <= 0, U < 0 for all t (never); with C > 0,
-//    U(t) < 0 until tau_m ln(-B / C), taken with a lower bound of ln that is within 5e-6 of it
-//    and costs a few multiplications (log_lower_bound). (In CUBA-like cells, driven above
-//    threshold by E_L, this bound is the tight one.)
-//    The result is shrunk by 1e-9 and rounded down to a tick, so that rounding cannot push it
-//    past the crossing.
+//    U(t) < 0 until tau_m ln(-B / C), taken with a lower bound of ln that is within 2e-6 of it
+//    and costs a table look-up and a multiply-add (log_lower_bound). (In CUBA-like cells, driven
+//    above threshold by E_L, this bound is the tight one.) (3) Tangent envelope (tangent_bound(),
+//    only when (2) gives less than tau_m / 4): each synaptic term bounded by a quadratic in
+//    exp(-t/tau_m) that is exact at t = 0, so that a cell just below threshold with excitatory
+//    current still to come is not bounded by (1) alone (which made most of the kernel's checks: 88
+//    098 -> 51 248 per 300 ms of CUBA; the limit tau_m / 4 is the cheapest of tau_m x 0.1, 0.2,
+//    0.25, 0.5, 1 in CUBA's instructions). The slope bound (1) is computed only when (2) and (3)
+//    give nothing: in CUBA it never beat them otherwise (the same checks without it). The result is
+//    shrunk by 1e-9 and rounded down to a tick, so that rounding cannot push it past the crossing.
 //  - check(): fires if the cell holds an exact prediction for exactly this tick with no input
 //    since; otherwise it runs first_crossing() from the stored state and returns fire-now, the
 //    exact crossing tick (then marked exact), or never.
@@ -70,6 +75,9 @@ namespace spindle::models {
 
 namespace {
 
+/// The bounds' horizon (Time::max_run, as max_time_ms) in ticks.
+constexpr double max_run_ticks = static_cast<double>(Time::max_run().ticks());
+
 /// Smallest allowed |tau_syn - tau_m| relative to tau_m.
 constexpr double min_tau_separation = 1e-6;
 
@@ -89,34 +97,73 @@ int whole_ratio(double tau_m, double tau_syn) {
   return (k >= 1 && k <= 8 && std::abs(r - k) <= 1e-12 * k) ? static_cast<int>(k) : 0;
 }
 
-/// x^k for small k by repeated multiplication.
-double power(double x, int k) noexcept {
-  double y = x;
-  for (int i = 1; i < k; ++i)
-    y *= x;
-  return y;
+/// x^k for k in 1..8 by repeated multiplication, ((x x) x) ..., unrolled for the common ratios.
+inline double power(double x, int k) noexcept {
+  switch (k) {
+    case 2:
+      return x * x;
+    case 4:
+      return x * x * x * x;
+    default: {
+      double y = x;
+      for (int i = 1; i < k; ++i)
+        y *= x;
+      return y;
+    }
+  }
 }
 
-/// A lower bound of ln(y) for y >= 1, below it by at most 3e-6: a few multiplications instead of
-/// a log call, for the envelope bound, which only needs to be a lower bound. With y = 2^k m,
-/// m in [1/sqrt 2, sqrt 2), ln y = k ln 2 + 2 atanh(z), z = (m - 1) / (m + 1), |z| <= 0.1716, and
-/// 2 atanh(z) = 2 (z + z^3/3 + z^5/5) + R with |R| <= 2 |z|^7 / (7 (1 - z^2)) < 1.4e-6; subtracting
-/// 3e-6 covers R and the rounding of the terms (each ~1e-16 of values below 710); so the result
-/// is 1.7e-6 to 4.3e-6 below ln y (checked against std::log over 2e7 draws), or 0 near y = 1.
+/// ln on [1, 2) cut into 256 pieces, each with the chord through its ends: ln m >= a + b m on
+/// the piece because ln is concave (it lies above its chords), and the chord is at most
+/// h^2 / (8 m^2) <= 1.9e-6 below it (h = 1/256).
+struct LogChords {
+  std::array<double, 256> a{}, b{};
+};
+
+const LogChords log_chords = [] {
+  LogChords t;
+  for (std::size_t j = 0; j < 256; ++j) {
+    const double m0 = 1.0 + static_cast<double>(j) / 256.0, m1 = m0 + 1.0 / 256.0;
+    t.b[j] = (std::log(m1) - std::log(m0)) * 256.0;
+    t.a[j] = std::log(m0) - t.b[j] * m0;
+  }
+  return t;
+}();
+
+/// A lower bound of ln(y) for y >= 1, below it by at most 2e-6: a table look-up and a multiply-add
+/// instead of a log call or a division, for the envelope bounds, which only need a lower bound.
+/// With y = 2^k m, m in [1, 2): ln y = k ln 2 + ln m >= k ln 2 + a_j + b_j m (log_chords, j from
+/// the top 8 bits of m). The rounding of the table (from std::log, within an ulp) and of the sum
+/// (values below 710) is below 1e-13; subtracting 1e-12 covers it. 0 near y = 1.
 double log_lower_bound(double y) noexcept {
   const auto bits = std::bit_cast<std::uint64_t>(y);
-  auto k = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
-  double m = std::bit_cast<double>((bits & 0x000f'ffff'ffff'ffffULL) | 0x3ff0'0000'0000'0000ULL);
-  if (m > std::numbers::sqrt2) {
-    m *= 0.5;
-    ++k;
-  }
-  const double z = (m - 1.0) / (m + 1.0), z2 = z * z;
-  const double ln = k * std::numbers::ln2 + 2.0 * z * (1.0 + z2 * (1.0 / 3.0 + z2 * 0.2)) - 3e-6;
+  const int k = static_cast<int>(bits >> 52) - 1023;  // y >= 1: the sign bit is 0
+  const auto j = static_cast<std::size_t>((bits >> 44) & 0xff);
+  const double m =
+      std::bit_cast<double>((bits & 0x000f'ffff'ffff'ffffULL) | 0x3ff0'0000'0000'0000ULL);
+  const double ln = k * std::numbers::ln2 + (log_chords.a[j] + log_chords.b[j] * m) - 1e-12;
   return std::max(ln, 0.0);
 }
 
 }  // namespace
+
+// Bounds of y^rho, 0 < y <= 1, by c0 + c1 y + c2 y^2, equal at y = 1 (the origin s = 0).
+// From above: y^rho <= y^2 for rho >= 2, <= y for 1 <= rho < 2; for rho < 1 y^rho is concave and
+// lies below its tangent at 1, 1 + rho (y - 1).
+LifExpGroup::PowerBound LifExpGroup::power_bound_above(double rho) noexcept {
+  if (rho >= 2.0) return {0.0, 0.0, 1.0};
+  if (rho >= 1.0) return {0.0, 1.0, 0.0};
+  return {1.0 - rho, rho, 0.0};
+}
+
+// From below: y^rho = (y^2)^(rho/2) is convex in y^2 for rho >= 2 and lies above its tangent
+// 1 + rho/2 (y^2 - 1); for 1 <= rho < 2 convex in y, above 1 + rho (y - 1); for rho < 1,
+// y^rho >= y.
+LifExpGroup::PowerBound LifExpGroup::power_bound_below(double rho) noexcept {
+  if (rho >= 2.0) return {1.0 - 0.5 * rho, 0.0, 0.5 * rho};
+  if (rho >= 1.0) return {1.0 - rho, rho, 0.0};
+  return {0.0, 1.0, 0.0};
+}
 
 LifExpParams LifExpParams::from(const ParameterValues& v) {
   LifExpParams p;
@@ -183,31 +230,32 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
     : ExactCellGroup(n),
       p_(p),
       R_(p.tau_m / p.C_m),
+      exp_shape_(std::array{p.tau_m, p.tau_syn_exc, p.tau_syn_inh}),
       t_ref_(Time::from_ms(p.t_ref)),
       d_exc_(1.0 / p.tau_m - 1.0 / p.tau_syn_exc),
       d_inh_(1.0 / p.tau_m - 1.0 / p.tau_syn_inh),
       k_exc_(1.0 / (p.C_m * d_exc_)),
       k_inh_(1.0 / (p.C_m * d_inh_)),
       rebase_period_(Time::from_ms(16.0 * std::min({p.tau_m, p.tau_syn_exc, p.tau_syn_inh}))),
-      wm_(n, -R_ * p.I_e),
-      we_(n, 0.0),
-      wi_(n, 0.0),
-      b_(n, Time::zero()),
-      open_(n, 0),
       E_L_(n, p.E_L),
-      V_th_(n, p.V_th),
       V_reset_(n, p.V_reset),
       I_e_(n, p.I_e) {
+  for (std::size_t c = 0; c < n; ++c) {
+    cell_[c].wm = -R_ * p.I_e;
+    cell_[c].v_inf = fresh_v_inf(c);
+    cell_[c].V_th = p.V_th;
+  }
   SPINDLE_ASSERT(lif_exp_relations(p).empty());
   pow_exc_ = whole_ratio(p.tau_m, p.tau_syn_exc);
   pow_inh_ = whole_ratio(p.tau_m, p.tau_syn_inh);
-  envelope_.exc_fast = p.tau_syn_exc < p.tau_m;
-  envelope_.exc_slow = p.tau_syn_exc > p.tau_m;
-  envelope_.inh_fast = p.tau_syn_inh < p.tau_m;
-  envelope_.inh_slow = p.tau_syn_inh > p.tau_m;
+  envelope_kind_ = 2 * (p.tau_syn_exc > p.tau_m) + (p.tau_syn_inh > p.tau_m);
   envelope_.rate_m = 1.0 / p.tau_m;
   envelope_.rate_exc = 1.0 / p.tau_syn_exc;
   envelope_.rate_inh = 1.0 / p.tau_syn_inh;
+  envelope_.exc_up = power_bound_above(p.tau_m / p.tau_syn_exc);
+  envelope_.exc_down = power_bound_below(p.tau_m / p.tau_syn_exc);
+  envelope_.inh_up = power_bound_above(p.tau_m / p.tau_syn_inh);
+  envelope_.inh_down = power_bound_below(p.tau_m / p.tau_syn_inh);
   if (rebase_period_ < Time::from_ticks(1)) rebase_period_ = Time::from_ticks(1);
 }
 
@@ -229,18 +277,18 @@ LifExpGroup::Batch LifExpGroup::batch_at(Time t) const noexcept {
 
 // Moves cell c's base to b: a change of representation only, the trajectory is unchanged.
 void LifExpGroup::rebase_slow(std::size_t c, Time b) noexcept {
-  const Decay f = decay((b - b_[c]).to_ms());
-  wm_[c] *= f.m;
-  we_[c] *= f.e;
-  wi_[c] *= f.i;
-  b_[c] = b;
+  const Decay f = decay((b - cell_[c].b).to_ms());
+  cell_[c].wm *= f.m;
+  cell_[c].we *= f.e;
+  cell_[c].wi *= f.i;
+  cell_[c].b = b;
 }
 
 LifExpGroup::Decay LifExpGroup::coefficients_at(std::size_t c, Time origin) const noexcept {
-  if (!open_[c]) {
-    if (origin == b_[c]) return {wm_[c], we_[c], wi_[c]};
-    const Decay f = decay((origin - b_[c]).to_ms());
-    return {wm_[c] * f.m, we_[c] * f.e, wi_[c] * f.i};
+  if (!cell_[c].open) {
+    if (origin == cell_[c].b) return {cell_[c].wm, cell_[c].we, cell_[c].wi};
+    const Decay f = decay((origin - cell_[c].b).to_ms());
+    return {cell_[c].wm * f.m, cell_[c].we * f.e, cell_[c].wi * f.i};
   }
   // Open refractory period (origin >= ref_end_): the trajectory restarts at V_reset there.
   const Decay a = restart_coefficients(c, v_inf(c));
@@ -250,26 +298,26 @@ LifExpGroup::Decay LifExpGroup::coefficients_at(std::size_t c, Time origin) cons
 }
 
 LifExpGroup::Decay LifExpGroup::restart_coefficients(std::size_t c, double vi) const noexcept {
-  const Decay f = decay((cell_[c].ref_end - b_[c]).to_ms());
-  const double e = we_[c] * f.e, i = wi_[c] * f.i;
+  const Decay f = decay((cell_[c].ref_end - cell_[c].b).to_ms());
+  const double e = cell_[c].we * f.e, i = cell_[c].wi * f.i;
   return {V_reset_[c] - vi - e - i, e, i};
 }
 
 void LifExpGroup::close_refractory(std::size_t c, double vi) noexcept {
   const Decay a = restart_coefficients(c, vi);
-  wm_[c] = a.m;
-  we_[c] = a.e;
-  wi_[c] = a.i;
-  b_[c] = cell_[c].ref_end;
-  open_[c] = 0;
+  cell_[c].wm = a.m;
+  cell_[c].we = a.e;
+  cell_[c].wi = a.i;
+  cell_[c].b = cell_[c].ref_end;
+  cell_[c].open = false;
 }
 
 void LifExpGroup::set_trajectory(std::size_t c, double V, double Ie, double Ii) noexcept {
-  b_[c] = cell_[c].t;
-  open_[c] = 0;
-  we_[c] = Ie * k_exc_;
-  wi_[c] = Ii * k_inh_;
-  wm_[c] = V - v_inf(c) - we_[c] - wi_[c];
+  cell_[c].b = cell_[c].t;
+  cell_[c].open = false;
+  cell_[c].we = Ie * k_exc_;
+  cell_[c].wi = Ii * k_inh_;
+  cell_[c].wm = V - v_inf(c) - cell_[c].we - cell_[c].wi;
 }
 
 void LifExpGroup::set_parameter(std::size_t cell, std::size_t param, double value) {
@@ -290,12 +338,13 @@ void LifExpGroup::set_parameter(std::size_t cell, std::size_t param, double valu
   } else if (param == V_reset) {
     V_reset_[cell] = value;
   } else if (param == V_th) {
-    V_th_[cell] = value;
+    cell_[cell].V_th = value;
   } else if (param == I_e) {
     I_e_[cell] = value;
   } else {
     throw InternalError("lif_exp: parameter index " + std::to_string(param) + " is not per-cell");
   }
+  cell_[cell].v_inf = fresh_v_inf(cell);
   set_trajectory(cell, at_rest && param == E_L ? value : V, Ie, Ii);
 }
 
@@ -308,14 +357,15 @@ void LifExpGroup::set_state(std::size_t cell, std::size_t var, double value) {
 }
 
 void LifExpGroup::on_current_change(std::size_t c, double old_current) noexcept {
+  cell_[c].v_inf = fresh_v_inf(c);  // I_stim_ has changed
   const Time t = cell_[c].t;
-  if (open_[c] && t < cell_[c].ref_end) return;  // V restarts at V_reset, from the new V_inf
+  if (cell_[c].open && t < cell_[c].ref_end) return;  // V restarts at V_reset, from the new V_inf
   // The old V_inf held from the refractory end to t.
-  if (open_[c]) close_refractory(c, v_inf(c) - R_ * (I_stim_[c] - old_current));
+  if (cell_[c].open) close_refractory(c, v_inf(c) - R_ * (I_stim_[c] - old_current));
   // V_inf moved by R dI at t: the membrane term takes the opposite jump, so V stays continuous.
   const Batch batch = batch_at(t);
   rebase(c, batch.base);
-  wm_[c] -= R_ * (I_stim_[c] - old_current) * batch.grow.m;
+  cell_[c].wm -= R_ * (I_stim_[c] - old_current) * batch.grow.m;
 }
 
 // Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
@@ -324,10 +374,9 @@ Time LifExpGroup::next_crossing(std::size_t c) const {
   const Time origin = std::max(cell_[c].t, cell_[c].ref_end);
   const Decay a = coefficients_at(c, origin);
   const double vi = v_inf(c);
-  if (vi + a.m + a.e + a.i >= V_th_[c]) return origin;
-  const std::array<ExpTerm, 3> terms{
-      {{a.m, p_.tau_m}, {a.e, p_.tau_syn_exc}, {a.i, p_.tau_syn_inh}}};
-  const double dt = first_crossing(vi - V_th_[c], terms);
+  if (vi + a.m + a.e + a.i >= cell_[c].V_th) return origin;
+  const std::array<double, 3> coeffs{a.m, a.e, a.i};  // in the order of exp_shape_
+  const double dt = first_crossing(vi - cell_[c].V_th, coeffs, exp_shape_);
   if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
   return origin + Time::ceil_ms(dt);
 }
@@ -337,92 +386,222 @@ Time LifExpGroup::bound_at(std::size_t c, Time from) const noexcept {
   return bound_from(c, origin, coefficients_at(c, origin));
 }
 
-// inline: used only in this file, on the hot path of every excitatory input.
-inline LifExpGroup::Majorant LifExpGroup::majorant(std::size_t c, const Decay& a) const noexcept {
-  // Envelope U(t) = C + B exp(-t/tau_m) >= V(t) - V_th: a fast term counts in B when positive,
-  // a slow one in B when negative and in C when positive (classified once, in envelope_).
-  const auto fast = [](double x) { return std::max(x, 0.0); };
-  const auto slow_b = [](double x) { return std::min(x, 0.0); };
-  const double vi = v_inf(c);
-  const double B = a.m +
-                   (envelope_.exc_fast   ? fast(a.e)
-                    : envelope_.exc_slow ? slow_b(a.e)
-                                         : 0.0) +
-                   (envelope_.inh_fast   ? fast(a.i)
-                    : envelope_.inh_slow ? slow_b(a.i)
-                                         : 0.0);
-  const double C = vi - V_th_[c] + (envelope_.exc_slow ? fast(a.e) : 0.0) +
-                   (envelope_.inh_slow ? fast(a.i) : 0.0);
-  const double scale = std::abs(vi - V_th_[c]) + std::abs(a.m) + std::abs(a.e) + std::abs(a.i);
+// Envelope U(t) = C + B exp(-t/tau_m) >= V(t) - V_th: a fast term counts in B when positive, a
+// slow one in B when negative and in C when positive (the kind is fixed per group).
+template <bool ExcSlow, bool InhSlow>
+inline LifExpGroup::Majorant LifExpGroup::majorant_kind(double vi, double V_th,
+                                                        const Decay& a) noexcept {
+  const double B = a.m + (ExcSlow ? std::min(a.e, 0.0) : std::max(a.e, 0.0)) +
+                   (InhSlow ? std::min(a.i, 0.0) : std::max(a.i, 0.0));
+  double C = vi - V_th;
+  if constexpr (ExcSlow) C += std::max(a.e, 0.0);
+  if constexpr (InhSlow) C += std::max(a.i, 0.0);
+  const double scale = std::abs(vi - V_th) + std::abs(a.m) + std::abs(a.e) + std::abs(a.i);
   return {C, B, scale};
 }
 
+LifExpGroup::Majorant LifExpGroup::majorant(std::size_t c, const Decay& a) const noexcept {
+  const double vi = v_inf(c), th = cell_[c].V_th;
+  switch (envelope_kind_) {
+    case 0:
+      return majorant_kind<false, false>(vi, th, a);
+    case 1:
+      return majorant_kind<false, true>(vi, th, a);
+    case 2:
+      return majorant_kind<true, false>(vi, th, a);
+    default:
+      return majorant_kind<true, true>(vi, th, a);
+  }
+}
+
+// Tangent envelope: with y = exp(-s/tau_m) in (0, 1], bound each synaptic term a_k y^rho_k by
+// a_k times a power bound (power_bound_above for a_k > 0, _below for a_k < 0), both equal at y = 1:
+// V(s) - V_th <= Q(y) = q0 + q1 y + q2 y^2 for s >= 0, with Q(1) = V(0) - V_th. Unlike the
+// envelope C + B y, which takes a fast excitatory current as delivered at once, Q follows the
+// trajectory to second order at the origin, so it stays useful just below threshold. In
+// x = 1/y >= 1, P(x) = x^2 Q(1/x) = q0 x^2 + q1 x + q2 has the sign of Q, and the first crossing
+// is at s = tau_m ln x* for the first root x* > 1 of P (P(1) = Q(1) < 0):
+//  - q0 > 0: exactly one root beyond 1, the larger root;
+//  - q0 < 0: P is concave: no root beyond 1 (never) if its vertex x_v = -q1 / (2 q0) is <= 1 or
+//    its discriminant is negative; else the smaller root, in (1, x_v].
+// Rounding: the candidate x_lo, shrunk by 1e-9, is accepted only when P(x_lo) < -m x_lo^2 with
+// m = 1e-12 (sum of |q_k| + |a_k|), far above the rounding of P and of the rho's in the power
+// bounds; P is then below 0 on all of [1, x_lo] (convex: below its values at the ends; concave:
+// increasing up to x_v >= x_lo). "Never" needs the discriminant below -1e-12 of its terms.
+// Anything else answers 0 (no information), which is always valid.
+double LifExpGroup::tangent_bound(double c0, const Decay& a) const noexcept {
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  const Envelope& env = envelope_;
+  const double ep = std::max(a.e, 0.0), en = std::min(a.e, 0.0);
+  const double ip = std::max(a.i, 0.0), in = std::min(a.i, 0.0);
+  const double q0 =
+      c0 + env.exc_up.c0 * ep + env.exc_down.c0 * en + env.inh_up.c0 * ip + env.inh_down.c0 * in;
+  const double q1 =
+      a.m + env.exc_up.c1 * ep + env.exc_down.c1 * en + env.inh_up.c1 * ip + env.inh_down.c1 * in;
+  const double q2 =
+      env.exc_up.c2 * ep + env.exc_down.c2 * en + env.inh_up.c2 * ip + env.inh_down.c2 * in;
+  const double m = 1e-12 * (std::abs(q0) + std::abs(q1) + std::abs(q2) + std::abs(c0) +
+                            std::abs(a.m) + std::abs(a.e) + std::abs(a.i));
+  if (!(q0 + q1 + q2 < -m)) return 0.0;  // P(1) = V(0) - V_th: too close to tell
+  const double disc = q1 * q1 - 4.0 * q0 * q2;
+  if (!(q0 > 0.0)) {
+    if (!(q0 < 0.0)) return 0.0;
+    if (!(q1 > -2.0 * q0)) return inf;  // x_v <= 1: P decreasing beyond 1
+    if (disc < -1e-12 * (q1 * q1 + 4.0 * std::abs(q0 * q2))) return inf;
+  }
+  // Roots q / q0 and q2 / q with q = -(q1 + sign(q1) sqrt(disc)) / 2 (no cancellation).
+  const double q = -0.5 * (q1 + std::copysign(std::sqrt(std::max(disc, 0.0)), q1));
+  // q0 > 0: the larger root, q / q0 when q1 < 0 (then q > 0), else q2 / q: one division.
+  const double x = q0 > 0.0 ? (q1 < 0.0 ? q / q0 : q2 / q) : std::min(q / q0, q2 / q);
+  const double x_lo = x * (1.0 - 1e-9);
+  if (!(x_lo > 1.0)) return 0.0;
+  if (q0 < 0.0 && !(2.0 * q0 * x_lo + q1 > 0.0)) return 0.0;  // x_lo past the vertex
+  if (!((q0 * x_lo + q1) * x_lo + q2 < -m * x_lo * x_lo)) return 0.0;
+  return p_.tau_m * log_lower_bound(x_lo);
+}
+
 // Lower bound of the next crossing without a root search (proof in the file comment).
-Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const noexcept {
-  const double V = v_inf(c) + a.m + a.e + a.i;
-  if (V >= V_th_[c]) return origin;
-  const auto [C, B, scale] = majorant(c, a);
+template <bool ExcSlow, bool InhSlow>
+inline Time LifExpGroup::bound_from_kind(double vi, double th, Time origin,
+                                         const Decay& a) const noexcept {
+  const double V = vi + a.m + a.e + a.i;
+  if (V >= th) return origin;
+  const auto [C, B, scale] = majorant_kind<ExcSlow, InhSlow>(vi, th, a);
   double lower = 0.0;  // [ms] from origin
   if (C + B < -1e-12 * scale) {
     if (!(C > 0.0)) return Time::never();        // U < 0 for all t >= 0
     lower = p_.tau_m * log_lower_bound(-B / C);  // -B / C > 1
   }
-  const double slope = std::max(-a.m * envelope_.rate_m, 0.0) +
-                       std::max(-a.e * envelope_.rate_exc, 0.0) +
-                       std::max(-a.i * envelope_.rate_inh, 0.0);
-  if (!(slope > 0.0)) return Time::never();  // V never rises
-  const double dt = std::max(lower, (V_th_[c] - V) / slope) * (1.0 - 1e-9);
-  if (!(dt < max_time_ms - origin.to_ms())) return Time::never();
-  return origin + Time::from_ticks(static_cast<std::int64_t>(
-                      std::floor(dt * static_cast<double>(Time::ticks_per_ms))));
+  if (lower < 0.25 * p_.tau_m) {
+    const double tangent = tangent_bound(vi - th, a);
+    if (std::isinf(tangent)) return Time::never();
+    lower = std::max(lower, tangent);
+  }
+  double dt = lower;
+  if (lower == 0.0) {  // the slope bound: only where both envelopes know nothing
+    const double slope = std::max(-a.m * envelope_.rate_m, 0.0) +
+                         std::max(-a.e * envelope_.rate_exc, 0.0) +
+                         std::max(-a.i * envelope_.rate_inh, 0.0);
+    if (!(slope > 0.0)) return Time::never();  // V never rises
+    dt = (th - V) / slope;
+  }
+  dt *= 1.0 - 1e-9;
+  // dt > 0, so the conversion's truncation is the floor; far beyond any run: never.
+  const double ticks = dt * static_cast<double>(Time::ticks_per_ms);
+  if (!(ticks < max_run_ticks - static_cast<double>(origin.ticks()))) return Time::never();
+  return origin + Time::from_ticks(static_cast<std::int64_t>(ticks));
+}
+
+Time LifExpGroup::bound_from(std::size_t c, Time origin, const Decay& a) const noexcept {
+  const double vi = v_inf(c), th = cell_[c].V_th;
+  switch (envelope_kind_) {
+    case 0:
+      return bound_from_kind<false, false>(vi, th, origin, a);
+    case 1:
+      return bound_from_kind<false, true>(vi, th, origin, a);
+    case 2:
+      return bound_from_kind<true, false>(vi, th, origin, a);
+    default:
+      return bound_from_kind<true, true>(vi, th, origin, a);
+  }
 }
 
 void LifExpGroup::fire(std::size_t c, Time t) {
   // The currents go on; the membrane term is set when the refractory period is closed.
   cell_[c].t = t;
   cell_[c].ref_end = t + t_ref_;
-  open_[c] = 1;
+  cell_[c].open = true;
 }
 
 Time LifExpGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
-  return receive_scaled(cell, t, weight, receptor, batch_at(t));
+  const auto c = static_cast<std::uint32_t>(cell);
+  Time answer;
+  receive_dispatch(batch_at(t), receptor, &c, 1, 0, nullptr, weight, &answer);
+  return answer;
 }
 
 void LifExpGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
                                 std::size_t n, std::uint32_t index_offset, const float* weights,
                                 double weight, Time* out) {
-  const Batch batch = batch_at(t);  // one set of exps for the whole batch
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] =
-        receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor, batch);
+  // One set of exps for the whole batch.
+  receive_dispatch(batch_at(t), receptor, cells, n, index_offset, weights, weight, out);
 }
 
-Time LifExpGroup::receive_scaled(std::size_t c, Time t, double weight, std::size_t receptor,
-                                 const Batch& batch) {
-  SPINDLE_ASSERT(c < size() && receptor <= inh && t >= cell_[c].t);
-  SPINDLE_ASSERT(receptor == exc ? weight >= 0.0 : weight <= 0.0);
-  const bool pending = settle(c, t);
-  cell_[c].t = t;
-  const bool is_exc = receptor == exc;
-  const bool refractory = t < cell_[c].ref_end;
-  if (open_[c] && !refractory) close_refractory(c, v_inf(c));
-  rebase(c, batch.base);
-  // The current jumps by `weight`: its voltage coefficient by dA at t, and the membrane term by
-  // -dA, so that V stays continuous (while refractory, w_m is set when the period is closed).
-  const double dA = weight * (is_exc ? k_exc_ : k_inh_);
-  (is_exc ? we_[c] : wi_[c]) += dA * (is_exc ? batch.grow.e : batch.grow.i);
-  if (!refractory) wm_[c] -= dA * batch.grow.m;
-  if (pending) return t;
-  cell_[c].flags = 0;
-  if (!is_exc) return keep_prediction;  // can only delay the crossing
-  if (refractory) {
-    cell_[c].pred = bound_at(c, t);
-  } else {
-    const Decay a{wm_[c] * batch.at.m, we_[c] * batch.at.e, wi_[c] * batch.at.i};
-    cell_[c].pred = bound_from(c, t, a);
+void LifExpGroup::receive_dispatch(const Batch& batch, std::size_t receptor,
+                                   const std::uint32_t* cells, std::size_t n,
+                                   std::uint32_t index_offset, const float* weights, double weight,
+                                   Time* out) {
+  SPINDLE_ASSERT(receptor <= inh);
+  if (receptor == inh) {  // the envelope is not needed: inhibition answers keep_prediction
+    receive_run<false, false, false>(batch, cells, n, index_offset, weights, weight, out);
+    return;
   }
-  if (cell_[c].pred.is_never()) cell_[c].flags = exact_flag;
-  return cell_[c].pred;
+  switch (envelope_kind_) {
+    case 0:
+      receive_run<true, false, false>(batch, cells, n, index_offset, weights, weight, out);
+      break;
+    case 1:
+      receive_run<true, false, true>(batch, cells, n, index_offset, weights, weight, out);
+      break;
+    case 2:
+      receive_run<true, true, false>(batch, cells, n, index_offset, weights, weight, out);
+      break;
+    default:
+      receive_run<true, true, true>(batch, cells, n, index_offset, weights, weight, out);
+  }
+}
+
+template <bool Exc, bool ExcSlow, bool InhSlow>
+void LifExpGroup::receive_run(const Batch& batch, const std::uint32_t* cells, std::size_t n,
+                              std::uint32_t index_offset, const float* weights, double weight,
+                              Time* out) {
+  const Time t = batch.t;
+  // The records through a local pointer: byte stores (flags) may alias anything, which would
+  // make the compiler reload the vector's data pointer per input.
+  LifExpCell* const rec = cell_.data();
+  const double k = Exc ? k_exc_ : k_inh_;
+  const double grow_x = Exc ? batch.grow.e : batch.grow.i;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t c = cells[i] + index_offset;
+    const double w = weights ? weights[i] : weight;
+    LifExpCell& cell = rec[c];
+    SPINDLE_ASSERT(c < size() && t >= cell.t);
+    SPINDLE_ASSERT(Exc ? w >= 0.0 : w <= 0.0);
+    // settle() only when a crossing may lie in (t_, t] (its own first tests, inline).
+    const bool pending =
+        (cell.flags & pending_flag) || (t > cell.t && cell.pred <= t && settle(c, t));
+    cell.t = t;
+    const bool refractory = t < cell.ref_end;
+    if (cell.open && !refractory) close_refractory(c, cell.v_inf);
+    if (cell.b != batch.base) rebase_slow(c, batch.base);
+    // The current jumps by `w`: its voltage coefficient by dA at t, and the membrane term by
+    // -dA, so that V stays continuous (while refractory, w_m is set when the period is closed).
+    // (In registers, then stored: a wide load of just-stored fields would stall the
+    // store-to-load forwarding.)
+    const double dA = w * k;
+    double wm = cell.wm, we = cell.we, wi = cell.wi;
+    (Exc ? we : wi) += dA * grow_x;
+    if (!refractory) wm -= dA * batch.grow.m;
+    cell.wm = wm;
+    cell.we = we;
+    cell.wi = wi;
+    if (pending) {
+      out[i] = t;
+      continue;
+    }
+    cell.flags = 0;
+    if constexpr (!Exc) {
+      out[i] = keep_prediction;  // can only delay the crossing
+    } else {
+      const Time p = refractory ? bound_at(c, t)
+                                : bound_from_kind<ExcSlow, InhSlow>(
+                                      cell.v_inf, cell.V_th, t,
+                                      {wm * batch.at.m, we * batch.at.e, wi * batch.at.i});
+      cell.pred = p;
+      if (p.is_never()) cell.flags = exact_flag;
+      out[i] = p;
+    }
+  }
 }
 
 // Headroom for lazy input (cell_model.hpp), from the envelope U of bound_from(): V - V_th <= U(s)
@@ -449,9 +628,10 @@ double LifExpGroup::safe_weight(std::size_t cell, Time t, std::size_t receptor) 
 double LifExpGroup::probe(std::size_t cell, std::size_t var, Time t) const {
   SPINDLE_ASSERT(cell < size() && var <= I_inh && t >= cell_[cell].t);
   if (var == V_m && t < cell_[cell].ref_end) return V_reset_[cell];
-  const Decay a =
-      t < cell_[cell].ref_end ? Decay{0.0, we_[cell], wi_[cell]} : coefficients_at(cell, t);
-  const Decay f = t < cell_[cell].ref_end ? decay((t - b_[cell]).to_ms()) : Decay{1.0, 1.0, 1.0};
+  const Decay a = t < cell_[cell].ref_end ? Decay{0.0, cell_[cell].we, cell_[cell].wi}
+                                          : coefficients_at(cell, t);
+  const Decay f =
+      t < cell_[cell].ref_end ? decay((t - cell_[cell].b).to_ms()) : Decay{1.0, 1.0, 1.0};
   if (var == I_exc) return a.e * f.e / k_exc_;
   if (var == I_inh) return a.i * f.i / k_inh_;
   return v_inf(cell) + a.m + a.e + a.i;
