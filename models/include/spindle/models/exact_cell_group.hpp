@@ -105,9 +105,17 @@ class ExactCellGroup : public CellGroup {
       model().fire(cell, t);
       fired = true;
     }
-    cell_[cell].flags = exact_flag;
     // At most one spike per tick (only matters for t_ref = 0 with V still at or above V_th).
-    cell_[cell].pred = next = std::max(model().next_crossing(cell), t + Time::from_ticks(1));
+    if constexpr (requires(const Model& m) { m.bound_at(cell, t); }) {
+      // A cheap bound after the reset: an input usually comes before the next crossing and
+      // would make an exact search void (it is refined when the kernel gets there).
+      cell_[cell].flags = 0;
+      cell_[cell].pred = next = std::max(model().bound_at(cell, t), t + Time::from_ticks(1));
+      if (next.is_never()) cell_[cell].flags = exact_flag;
+    } else {
+      cell_[cell].flags = exact_flag;
+      cell_[cell].pred = next = std::max(model().next_crossing(cell), t + Time::from_ticks(1));
+    }
     return fired;
   }
 
