@@ -238,7 +238,7 @@ struct Partition {
   InputQueue input;
   PredictionQueue predictions;
   std::vector<PredictionQueue::handle_type> handle;
-  std::vector<char> in_queue;
+  std::vector<Time> queued;  ///< the time of the cell's entry in `predictions`; never: none
   std::vector<StimulusEntry> stimuli;
   std::vector<ProbeEntry> probes;
   // lazy Poisson trains: local cell -> its trains (entries) and its ledger
@@ -271,11 +271,13 @@ struct Simulation::Impl {
   std::uint64_t epochs = 0;  ///< epochs completed
   bool failed = false;
 
-  /// A model's answer for the cell goes to the prediction queue. Inline: most answers
-  /// (keep_prediction, or never for a cell without an entry) leave the queue alone.
+  /// A model's answer for the cell goes to the prediction queue. Inline: most answers leave the
+  /// queue alone (keep_prediction; a bound not earlier than the queued one, which stays a valid
+  /// lower bound; never for a cell without an entry).
   void set_prediction(Partition& p, std::uint32_t local, Time t) const {
-    if (t == keep_prediction || (t.is_never() && !p.in_queue[local])) return;
-    update_prediction(p, local, t);
+    if (t == keep_prediction) return;
+    const Time queued = p.queued[local];
+    if (t < queued || (t.is_never() && !queued.is_never())) update_prediction(p, local, t);
   }
   void update_prediction(Partition& p, std::uint32_t local, Time t) const;
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
@@ -530,7 +532,7 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     p.recorded.resize(n);
     p.injected.assign(n, 0.0);
     p.handle.resize(n);
-    p.in_queue.assign(n, 0);
+    p.queued.assign(n, Time::never());
     p.pop.resize(n);
     p.targets.resize(s.populations.size());
     for (std::size_t pop = 0; pop < s.populations.size(); ++pop)
@@ -674,21 +676,15 @@ Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 // ---------------------------------------------------------------------------------------------
 // The hot path
 
+// set_prediction() where the queue changes: an entry erased, pushed or moved earlier.
 void Simulation::Impl::update_prediction(Partition& p, std::uint32_t local, Time t) const {
-  if (t.is_never()) {
-    if (p.in_queue[local]) {
-      p.predictions.erase(p.handle[local]);
-      p.in_queue[local] = 0;
-    }
-    return;
-  }
-  if (!p.in_queue[local]) {
+  if (t.is_never())
+    p.predictions.erase(p.handle[local]);
+  else if (p.queued[local].is_never())
     p.handle[local] = p.predictions.push({t, local});
-    p.in_queue[local] = 1;
-  } else if (t < (*p.handle[local]).t) {
-    // A bound later than the stored one is left alone: the stored one stays a valid lower bound.
+  else
     p.predictions.update(p.handle[local], {t, local});
-  }
+  p.queued[local] = t;
 }
 
 void Simulation::Impl::schedule_stimulus(Partition& p, std::uint32_t entry_index) const {
@@ -1024,9 +1020,10 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
         next = top.t + Time::from_ticks(1);
       if (next.is_never() || next == keep_prediction) {
         p.predictions.erase(p.handle[l]);
-        p.in_queue[l] = 0;
+        p.queued[l] = Time::never();
       } else {
         p.predictions.update(p.handle[l], {next, l});
+        p.queued[l] = next;
       }
     }
   }
