@@ -143,6 +143,7 @@ void add_measurement(nlohmann::ordered_json& j, const Measurement& m, double dur
   j["synaptic_events"] = m.stats.synaptic_events;
   j["stimulus_events"] = m.stats.stimulus_events;
   j["stimulus_events_lazy"] = m.stats.stimulus_events_lazy;  // of those, without a queue event
+  j["stimulus_events_late"] = m.stats.stimulus_events_late;  // of those, after later input
   j["stimulus_requeued"] = m.stats.stimulus_requeued;
   j["events_per_s"] = m.sim_s > 0 ? static_cast<double>(events) / m.sim_s : 0.0;
   // Per delivered event, recurrent and external (Poisson) alike: issue 7's measure.

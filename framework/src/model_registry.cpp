@@ -35,6 +35,10 @@ void CellGroup::receive_series(std::size_t cell, const Time* times, std::size_t 
     out[i] = receive(cell, times[i], weight, receptor);
 }
 
+void CellGroup::receive_late(std::size_t, const Time*, std::size_t, double, std::size_t) {
+  throw InternalError("receive_late called on a model that does not accept late inputs");
+}
+
 Time CellGroup::receive_at(std::size_t cell, Time t, double weight, std::size_t receptor,
                            Location where) {
   if (where.kind != Location::Kind::soma)

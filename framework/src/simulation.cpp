@@ -187,6 +187,9 @@ struct LazyCell {
   double slack = std::numeric_limits<double>::infinity();
   std::uint32_t receptor = no_receptor;  ///< set by the first train with a finite headroom
   std::uint32_t only = several;          ///< the cell's train when it has exactly one
+  /// Its pending arrivals may be applied late (one train, on the ledger, a model that accepts
+  /// late inputs): network input that the slack covers then goes first (see deliver()).
+  bool late = false;
   static constexpr std::uint32_t no_receptor = 0xffffffff;
   static constexpr std::uint32_t several = 0xffffffff;
 };
@@ -222,6 +225,7 @@ struct Partition {
   std::vector<std::uint16_t> pop;    ///< population index
   std::vector<TargetRun> targets;    ///< per population
   std::vector<Time> answers;  ///< receive_batch() / receive_series() output (largest group, train)
+  std::vector<char> prepaid;  ///< deliver(): the input was paid from the ledger before delivery
   std::vector<char> recorded;
   std::vector<double> injected;  ///< sum of DC/step currents [pA]
   // connectivity into this partition: source gid -> delay groups -> synapses
@@ -284,6 +288,26 @@ struct Simulation::Impl {
   void plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const;
   void absorb_one(Partition& p, StimulusEntry& e, Time touch) const;
   void absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m, Time touch) const;
+  void absorb_late(Partition& p, StimulusEntry& e, std::uint32_t m) const;
+  /// Before network input of `weight` at t to the cell: applies its pending arrivals before t,
+  /// unless they may come late and this input cannot make the cell fire either: inhibition, or
+  /// excitation that the ledger's slack covers, which is then paid at once. Returns whether it
+  /// was paid.
+  bool before_network_input(Partition& p, std::uint32_t local, Time t, double weight,
+                            std::size_t receptor, bool inhibitory) const {
+    LazyCell& c = p.lazy[local];
+    if (c.next >= t) return false;
+    if (c.late) {
+      if (inhibitory) return false;  // answered keep_prediction: nothing to pay
+      const double w = std::abs(weight);
+      if (receptor == c.receptor && c.slack >= w) {
+        c.slack -= w;
+        return true;
+      }
+    }
+    absorb_pending(p, local, t - Time::from_ticks(1), all_entries);
+    return false;
+  }
   void after_absorb(Partition& p, StimulusEntry& e, Time answer, Time touch) const;
   void absorb_pending(Partition& p, std::uint32_t local, Time t, std::uint32_t limit) const;
   /// Before the cell is touched by an event at t: applies its pending arrivals that come first.
@@ -408,6 +432,7 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
       }
       g.end = static_cast<std::uint32_t>(p.syn_target.size());
       if (p.answers.size() < g.end - g.begin) p.answers.resize(g.end - g.begin);
+      if (p.prepaid.size() < g.end - g.begin) p.prepaid.resize(g.end - g.begin);
       p.groups.push_back(g);
     }
   }
@@ -766,6 +791,7 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
     LazyCell& c = p.lazy[e.cell];
     const double room = p.group[e.cell]->safe_weight(p.index[e.cell], t, plan.receptor);
     e.free = std::isinf(room);
+    c.late = !e.free && c.only == entry_index && p.group[e.cell]->accepts_late_inputs();
     if (e.free) {
       k = max_safe_inputs;
     } else {
@@ -833,6 +859,22 @@ void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32
       gid, t.to_ms(), answer.to_ms(), limit.to_ms()));
 }
 
+// Applies the first m pending arrivals of a train whose cell accepts late inputs: they may come
+// after network input the cell has received since (the ledger covered it, see deliver()).
+void Simulation::Impl::absorb_late(Partition& p, StimulusEntry& e, std::uint32_t m) const {
+  const auto& plan = stimulus_plans[e.stimulus];
+  Time times[pending_capacity];
+  for (std::uint32_t j = 0; j < m; ++j)
+    times[j] = e.pending_time(e.applied + j);
+  p.group[e.cell]->receive_late(p.index[e.cell], times, m, e.weight, plan.receptor);
+  p.stats.stimulus_events += m;
+  p.stats.stimulus_events_lazy += m;
+  p.stats.stimulus_events_late += m;
+  e.pending -= m;
+  e.applied += m;
+  if (e.pending > 0) e.pending_t = e.pending_time(e.applied);
+}
+
 // The bookkeeping after a train's first pending arrival was applied and answered `answer`.
 inline void Simulation::Impl::after_absorb(Partition& p, StimulusEntry& e, Time answer,
                                            Time touch) const {
@@ -863,7 +905,12 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
       const Time at = e.pending_time(e.applied + m);
       if (at > t || (at == t && c.only >= limit)) break;
     }
-    if (m > 0) absorb_series(p, e, m, t);
+    if (m > 0) {
+      if (c.late)
+        absorb_late(p, e, m);
+      else
+        absorb_series(p, e, m, t);
+    }
     if (e.pending > 0) {
       c.next = e.pending_t;
     } else {
@@ -1039,15 +1086,18 @@ void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) cons
     const std::uint32_t n = grp.end - grp.begin;
     const std::uint32_t* cells = p.syn_target.data() + grp.begin;
     const float* weights = p.syn_weight.data() + grp.begin;
-    // Network inputs at t come before stimuli at t: only earlier pending arrivals go first.
-    if (p.any_lazy)
+    // Network inputs at t come before stimuli at t: only earlier pending arrivals go first,
+    // and not even those where they may come late (before_network_input).
+    if (p.any_lazy) {
+      const bool inhibitory = run.group->only_inhibits(grp.receptor);
       for (std::uint32_t i = 0; i < n; ++i)
-        before_touch(p, cells[i], t - Time::from_ticks(1), all_entries);
+        p.prepaid[i] = before_network_input(p, cells[i], t, weights[i], grp.receptor, inhibitory);
+    }
     run.group->receive_batch(t, grp.receptor, cells, n, run.offset, weights, 0.0, p.answers.data());
     if (p.any_lazy) {
       for (std::uint32_t i = 0; i < n; ++i) {
         set_prediction(p, cells[i], p.answers[i]);
-        after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
+        if (!p.prepaid[i]) after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
       }
     } else {  // the hot loop of networks without Poisson trains stays as lean as it was
       for (std::uint32_t i = 0; i < n; ++i)
@@ -1227,6 +1277,7 @@ RunStatistics Simulation::statistics() const {
     r.synaptic_events += p.stats.synaptic_events;
     r.stimulus_events += p.stats.stimulus_events;
     r.stimulus_events_lazy += p.stats.stimulus_events_lazy;
+    r.stimulus_events_late += p.stats.stimulus_events_late;
     r.stimulus_requeued += p.stats.stimulus_requeued;
     r.predictions_checked += p.stats.predictions_checked;
   }

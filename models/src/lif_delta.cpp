@@ -255,6 +255,23 @@ void LifDeltaGroup::receive_series(std::size_t cell, const Time* times, std::siz
   }
 }
 
+// A jump J at t_i adds J exp((t_i - b)/tau_m) to w whenever it is applied: the state is linear in
+// the jumps, so only refractoriness (a jump before ref_end is dropped) depends on the order, and
+// the kernel never defers a jump across a spike. The base is moved only when the factor would
+// pass e^16 (a cell whose base lags far behind).
+void LifDeltaGroup::receive_late(std::size_t cell, const Time* times, std::size_t n, double weight,
+                                 std::size_t receptor) {
+  SPINDLE_ASSERT(cell < size() && receptor == exc);
+  (void)receptor;
+  LifDeltaCell& c = cell_[cell];
+  for (std::size_t i = 0; i < n; ++i) {
+    const Time t = times[i];
+    if (t < c.ref_end) continue;
+    if (t - c.b >= rebase_period_) rebase_slow(cell, grid_base(t));
+    c.w += weight * std::exp((t - c.b).to_ms() / p_.tau_m);
+  }
+}
+
 void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
                                   std::size_t n, std::uint32_t index_offset, const float* weights,
                                   double weight, Time* out) {

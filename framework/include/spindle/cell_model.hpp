@@ -95,6 +95,25 @@ class CellGroup {
   virtual void receive_series(std::size_t cell, const Time* times, std::size_t n, double weight,
                               std::size_t receptor, Time* out);
 
+  /// Whether every input on `receptor` lowers (or keeps) the membrane potential at all later
+  /// times, in every cell: receive() then answers keep_prediction (inhibition in a current-based
+  /// model). False by default.
+  virtual bool only_inhibits(std::size_t /*receptor*/) const noexcept { return false; }
+
+  /// Whether receive_late() may be used: inputs within the headroom of safe_weight() commute
+  /// with every other input (current-based, linear models), so applying them after later inputs
+  /// changes the state by rounding only. False by default.
+  virtual bool accepts_late_inputs() const noexcept { return false; }
+
+  /// Inputs of one train at times[0] <= times[1] <= ... on `receptor`, each of `weight`, applied
+  /// now although the cell may have received later inputs since: the effect in-order inputs
+  /// would have had (inputs during a refractory period are dropped). The kernel calls it only
+  /// when accepts_late_inputs() is true and only for inputs within the headroom of safe_weight()
+  /// (the lazy Poisson trains), which cannot make the cell fire, and never across a spike or a
+  /// change of the injected current. The default throws InternalError.
+  virtual void receive_late(std::size_t cell, const Time* times, std::size_t n, double weight,
+                            std::size_t receptor);
+
   /// receive() for a synapse of a projection that names a location other than the soma. The
   /// kernel calls it only for models that declare a morphology (or an axon initial segment),
   /// and only with locations checked against it. The default forwards the soma to receive().

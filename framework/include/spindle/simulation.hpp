@@ -66,6 +66,8 @@ struct RunStatistics {
   std::uint64_t stimulus_events = 0;  ///< Poisson / spike-time inputs delivered
   /// Of stimulus_events: Poisson inputs applied lazily, without an input-queue event of their own.
   std::uint64_t stimulus_events_lazy = 0;
+  /// Of those: applied after later network input to the cell (CellGroup::receive_late).
+  std::uint64_t stimulus_events_late = 0;
   /// Lazy trains put back on the queue early because other input used up the headroom; each
   /// leaves one stale event behind.
   std::uint64_t stimulus_requeued = 0;

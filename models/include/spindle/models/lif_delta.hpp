@@ -85,6 +85,11 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup, LifDeltaCell> {
                      Time* out) override;
   void receive_series(std::size_t cell, const Time* times, std::size_t n, double weight,
                       std::size_t receptor, Time* out) override;
+  bool only_inhibits(std::size_t receptor) const noexcept override { return receptor == inh; }
+  /// Jumps add to the scaled state whatever their order (the file comment of the .cpp).
+  bool accepts_late_inputs() const noexcept override { return true; }
+  void receive_late(std::size_t cell, const Time* times, std::size_t n, double weight,
+                    std::size_t receptor) override;
   void set_parameter(std::size_t cell, std::size_t param, double value) override;
   double probe(std::size_t cell, std::size_t var, Time t) const override;
   /// exc: V_th minus the highest point of the free trajectory (jumps add up); inh: infinity.
