@@ -604,6 +604,34 @@ void LifExpGroup::receive_run(const Batch& batch, const std::uint32_t* cells, st
   }
 }
 
+// Late inputs (cell_model.hpp): V is linear in the input currents, so an excitatory current dA =
+// k_exc w at t_i adds to the scaled coefficients what it adds in order, whatever came since:
+// we += dA e^((t_i - b)/tau_exc) and wm -= dA e^((t_i - b)/tau_m) (V continuous at t_i). Around a
+// refractory period, as in order: while the cell is open only the current is kept, and an input at
+// or after the refractory end r closes it first. A cell already closed (by later input) when an
+// input from before r arrives restarted at r without that input's current, which still adds
+// dA e^(-(r - t_i)/tau_exc) to the synaptic term at r: the membrane term takes the opposite,
+// -dA e^(-(r - t_i)/tau_exc) e^((r - b)/tau_m), so that V(r) stays V_reset.
+void LifExpGroup::receive_late(std::size_t cell, const Time* times, std::size_t n, double weight,
+                               std::size_t receptor) {
+  SPINDLE_ASSERT(cell < size() && receptor == exc && weight >= 0.0);
+  (void)receptor;
+  LifExpCell& c = cell_[cell];
+  const double dA = weight * k_exc_;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Time t = times[i];
+    const bool refractory = t < c.ref_end;
+    if (c.open && !refractory) close_refractory(cell, c.v_inf);
+    if (t - c.b >= rebase_period_) rebase_slow(cell, grid_base(t));
+    const Decay grow = decay(-(t - c.b).to_ms());
+    c.we += dA * grow.e;
+    if (!refractory)
+      c.wm -= dA * grow.m;
+    else if (!c.open)
+      c.wm -= dA * decay((c.ref_end - t).to_ms()).e * decay((c.b - c.ref_end).to_ms()).m;
+  }
+}
+
 // Headroom for lazy input (cell_model.hpp), from the envelope U of bound_from(): V - V_th <= U(s)
 // = C + B exp(-s/tau_m) <= max(C, C + B) for all s >= 0 from the later of t and the refractory
 // end (V = V_reset < V_th before). An excitatory input of w pA changes A_exc by dA = k_exc w and

@@ -98,6 +98,11 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
   double probe(std::size_t cell, std::size_t var, Time t) const override;
   /// exc: how far the envelope bound (see the .cpp) stays below V_th, per pA; inh: infinity.
   double safe_weight(std::size_t cell, Time t, std::size_t receptor) const override;
+  bool only_inhibits(std::size_t receptor) const noexcept override { return receptor == inh; }
+  /// V is linear in the input currents (the file comment of the .cpp, receive_late()).
+  bool accepts_late_inputs() const noexcept override { return true; }
+  void receive_late(std::size_t cell, const Time* times, std::size_t n, double weight,
+                    std::size_t receptor) override;
 
  private:
   friend class ExactCellGroup<LifExpGroup, LifExpCell>;
@@ -120,8 +125,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
     if (cell_[c].b != b) rebase_slow(c, b);
   }
   void rebase_slow(std::size_t c, Time b) noexcept;
-  /// Coefficients of the free trajectory at `origin` >= max(b_[c], cell_[c].ref_end): V = v_inf + sum
-  /// (see the .cpp).
+  /// Coefficients of the free trajectory at `origin` >= max(b_[c], cell_[c].ref_end): V = v_inf +
+  /// sum (see the .cpp).
   Decay coefficients_at(std::size_t c, Time origin) const noexcept;
   /// Coefficients at ref_end_ of an open refractory period, V_inf = vi from then on.
   Decay restart_coefficients(std::size_t c, double vi) const noexcept;
