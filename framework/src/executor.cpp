@@ -24,6 +24,11 @@ Executor::Executor(unsigned threads)
     : threads_(std::max(1u, threads)), arena_(std::make_unique<Arena>(threads_)) {}
 
 void Executor::for_each(std::size_t n, const std::function<void(std::size_t)>& work) {
+  if (threads_ == 1) {  // one call per epoch: entering the arena would cost more than the work
+    for (std::size_t i = 0; i < n; ++i)
+      work(i);
+    return;
+  }
   // Grain size 1: work items are whole partitions of very different cost.
   arena_->arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
