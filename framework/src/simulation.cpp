@@ -956,6 +956,9 @@ void Simulation::Impl::update_next(Partition& p, std::uint32_t local) const {
 // queued again at its next pending arrival.
 void Simulation::Impl::recheck_headroom(Partition& p, std::uint32_t local, Time t) const {
   LazyCell& c = p.lazy[local];
+  // Arrivals left for later (before_network_input) are applied first, so that a train queued
+  // again restarts after the touch, never before it.
+  if (c.late && c.next < t) absorb_pending(p, local, t - Time::from_ticks(1), all_entries);
   double pending = 0.0;
   for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
     const auto& e = p.stimuli[p.lazy_entries[i]];
