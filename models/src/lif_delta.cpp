@@ -1,8 +1,8 @@
 // lif_delta: exact event-driven LIF with voltage jumps (see the header for the model).
 //
-// Per cell the group stores V at time t_ and the end of the refractory period. Between events
-// V relaxes exponentially to V_inf = E_L + R (I_e + I_stim), so the next threshold crossing is
-// closed-form: from V0 < V_th, with V_inf > V_th,
+// Per cell the group stores V at its time cell_[c].t and the end of the refractory period. Between
+// events V relaxes exponentially to V_inf = E_L + R (I_e + I_stim), so the next threshold crossing
+// is closed-form: from V0 < V_th, with V_inf > V_th,
 //   t* = tau_m ln((V_inf - V0) / (V_inf - V_th)) = tau_m log1p((V_th - V0) / (V_inf - V_th)),
 // and never if V_inf <= V_th. After an excitatory input the model answers a cheap lower bound
 // instead, V(t + s) <= V + (V_inf - V) s / tau_m, and computes the exact crossing only when the
@@ -13,7 +13,7 @@
 // State: V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid (see
 // rebase_period_), so that all inputs of one presynaptic spike share one exp (receive_batch).
 //
-// Flags per cell: `exact` (pred_ is the crossing itself, not only a bound, for the trajectory
+// Flags per cell: `exact` (pred is the crossing itself, not only a bound, for the trajectory
 // since the last input) and `pending` (a crossing inside the current tick was found while an
 // input of that tick was being delivered; the reset is already applied and the kernel's check
 // at this tick reports the spike).
@@ -150,7 +150,7 @@ void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
   cell_[c].b = b;
 }
 
-// V at t >= t_, on the stored state (refractoriness included).
+// V at t >= cell_[c].t, on the stored state (refractoriness included).
 double LifDeltaGroup::value_at(std::size_t c, Time t) const noexcept {
   if (t < cell_[c].ref_end) return V_reset_[c];
   const double vi = v_inf(c);
@@ -174,8 +174,8 @@ void LifDeltaGroup::on_current_change(std::size_t c, double old_current) noexcep
   update_v_inf(c);
 }
 
-// Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
-// end, or never.
+// Exact next crossing of the stored trajectory: a tick >= the later of cell_[c].t and the
+// refractory end, or never.
 Time LifDeltaGroup::next_crossing(std::size_t c) const noexcept {
   const Time origin = std::max(cell_[c].t, cell_[c].ref_end);
   const double vi = v_inf(c);

@@ -290,7 +290,7 @@ LifExpGroup::Decay LifExpGroup::coefficients_at(std::size_t c, Time origin) cons
     const Decay f = decay((origin - cell_[c].b).to_ms());
     return {cell_[c].wm * f.m, cell_[c].we * f.e, cell_[c].wi * f.i};
   }
-  // Open refractory period (origin >= ref_end_): the trajectory restarts at V_reset there.
+  // Open refractory period (origin >= ref_end): the trajectory restarts at V_reset there.
   const Decay a = restart_coefficients(c, v_inf(c));
   if (origin == cell_[c].ref_end) return a;
   const Decay g = decay((origin - cell_[c].ref_end).to_ms());
@@ -368,8 +368,8 @@ void LifExpGroup::on_current_change(std::size_t c, double old_current) noexcept 
   cell_[c].wm -= R_ * (I_stim_[c] - old_current) * batch.grow.m;
 }
 
-// Exact next crossing of the stored trajectory: a tick >= the later of t_ and the refractory
-// end, or never.
+// Exact next crossing of the stored trajectory: a tick >= the later of cell_[c].t and the
+// refractory end, or never.
 Time LifExpGroup::next_crossing(std::size_t c) const {
   const Time origin = std::max(cell_[c].t, cell_[c].ref_end);
   const Decay a = coefficients_at(c, origin);
@@ -567,7 +567,7 @@ void LifExpGroup::receive_run(const Batch& batch, const std::uint32_t* cells, st
     LifExpCell& cell = rec[c];
     SPINDLE_ASSERT(c < size() && t >= cell.t);
     SPINDLE_ASSERT(Exc ? w >= 0.0 : w <= 0.0);
-    // settle() only when a crossing may lie in (t_, t] (its own first tests, inline).
+    // settle() only when a crossing may lie in (cell.t, t] (its own first tests, inline).
     const bool pending =
         (cell.flags & pending_flag) || (t > cell.t && cell.pred <= t && settle(c, t));
     cell.t = t;

@@ -124,18 +124,18 @@ class ExactCellGroup : public CellGroup {
   std::uint64_t late_checks() const noexcept { return late_.load(std::memory_order_relaxed); }
 
  protected:
-  static constexpr std::uint8_t exact_flag = 1;    ///< pred_ is the exact next crossing
-  static constexpr std::uint8_t pending_flag = 2;  ///< a spike at pred_ awaits the kernel's check
+  static constexpr std::uint8_t exact_flag = 1;    ///< pred is the exact next crossing
+  static constexpr std::uint8_t pending_flag = 2;  ///< a spike at pred awaits the kernel's check
   /// A refined bound at least this far ahead replaces the exact search (see check()).
   static constexpr Time refine_margin = Time::from_ticks(100'000);
 
-  /// Handles a crossing of the free trajectory inside (t_, t], found before an input at t is
-  /// applied: such a crossing comes first, so the cell is reset at t and the spike is left
+  /// Handles a crossing of the free trajectory inside (cell_[c].t, t], found before an input at t
+  /// is applied: such a crossing comes first, so the cell is reset at t and the spike is left
   /// pending for the kernel's check at t. Returns whether a spike is pending at t.
   bool settle(std::size_t c, Time t) {
     if (cell_[c].flags & pending_flag) return true;
     if (t <= cell_[c].t || cell_[c].pred > t)
-      return false;  // pred_ is a lower bound of the crossing
+      return false;  // pred is a lower bound of the crossing
     return settle_crossing(c, t);
   }
 

@@ -128,9 +128,9 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
   /// Coefficients of the free trajectory at `origin` >= max(b_[c], cell_[c].ref_end): V = v_inf +
   /// sum (see the .cpp).
   Decay coefficients_at(std::size_t c, Time origin) const noexcept;
-  /// Coefficients at ref_end_ of an open refractory period, V_inf = vi from then on.
+  /// Coefficients at ref_end of an open refractory period, V_inf = vi from then on.
   Decay restart_coefficients(std::size_t c, double vi) const noexcept;
-  /// Ends an open refractory period (at or after its end): base at ref_end_, w_m set.
+  /// Ends an open refractory period (at or after its end): base at ref_end, w_m set.
   void close_refractory(std::size_t c, double vi) noexcept;
   /// The inputs of one batch on one receptor, with the envelope's classification of the time
   /// constants (see envelope_kind_) as template arguments: the hot loop, with no per-input
