@@ -175,6 +175,11 @@ struct alignas(128) StimulusEntry {
   Time pending_time(std::uint32_t i) const noexcept {
     return first_t + Time::from_ticks(offset[i]);
   }
+  /// The times of the next m pending arrivals, for the model's series calls.
+  void next_pending_times(std::uint32_t m, Time* out) const noexcept {
+    for (std::uint32_t j = 0; j < m; ++j)
+      out[j] = pending_time(applied + j);
+  }
 };
 static_assert(offsetof(StimulusEntry, offset) <= 64 && offsetof(StimulusEntry, next_ms) <= 128,
               "the lazy path reads one 128-byte pair");
@@ -841,8 +846,7 @@ void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32
                                      Time touch) const {
   const auto& plan = stimulus_plans[e.stimulus];
   Time times[pending_capacity];
-  for (std::uint32_t j = 0; j < m; ++j)
-    times[j] = e.pending_time(e.applied + j);
+  e.next_pending_times(m, times);
   p.group[e.cell]->receive_series(p.index[e.cell], times, m, e.weight, plan.receptor,
                                   p.answers.data());
   // The answers go to the queue in the order receive() gave them, as one by one (the model does
@@ -864,8 +868,7 @@ void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32
 void Simulation::Impl::absorb_late(Partition& p, StimulusEntry& e, std::uint32_t m) const {
   const auto& plan = stimulus_plans[e.stimulus];
   Time times[pending_capacity];
-  for (std::uint32_t j = 0; j < m; ++j)
-    times[j] = e.pending_time(e.applied + j);
+  e.next_pending_times(m, times);
   p.group[e.cell]->receive_late(p.index[e.cell], times, m, e.weight, plan.receptor);
   p.stats.stimulus_events += m;
   p.stats.stimulus_events_lazy += m;
