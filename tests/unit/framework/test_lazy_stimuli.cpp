@@ -171,6 +171,17 @@ namespace {
 
 /// Applies safe_inputs() inputs of `weight` on "exc" at random times from t0 (some together)
 /// and checks that the model never predicts or finds a crossing. Returns the number allowed.
+/// Starts cell c at V_m = v; a v above threshold makes it fire at 0, so that it starts refractory.
+template <class Group>
+void start_cell(Group& g, std::size_t c, double v, bool fires) {
+  g.set_state(c, Group::V_m, v);
+  g.predict(c, Time::zero());
+  if (fires) {
+    Time next;
+    REQUIRE(g.check(c, Time::zero(), next));
+  }
+}
+
 template <class Group>
 std::uint32_t apply_allowed(Group& g, std::size_t c, Time t0, double weight, double current,
                             RandomStream& rng) {
@@ -197,15 +208,10 @@ TEST_CASE("Lazy stimuli: lif_delta safe_weight is never optimistic", "[lazy][uni
   std::uint32_t total = 0, some = 0;
   for (std::size_t c = 0; c < n; ++c) {
     const double current = rng.uniform(-100.0, 450.0);  // V_inf from -69 to -47 mV
-    if (c % 3 == 0) {                                   // starts refractory: fire at 0
-      g.set_state(c, models::LifDeltaGroup::V_m, -40.0);
-      Time next;
-      g.predict(c, Time::zero());
-      REQUIRE(g.check(c, Time::zero(), next));
-    } else {
-      g.set_state(c, models::LifDeltaGroup::V_m, rng.uniform(-70.0, -50.5));
-      g.predict(c, Time::zero());
-    }
+    if (c % 3 == 0)                                     // starts refractory
+      start_cell(g, c, -40.0, true);
+    else
+      start_cell(g, c, rng.uniform(-70.0, -50.5), false);
     const Time t0 = Time::from_ms(rng.uniform(0.0, 3.0));
     if (!g.set_current(c, t0, current).is_never()) continue;  // would fire without input
     const double w = rng.uniform(0.05, 2.0);
@@ -238,15 +244,10 @@ TEST_CASE("Lazy stimuli: lif_exp safe_weight is never optimistic", "[lazy][unit]
       const double current = rng.uniform(-100.0, 300.0);  // V_inf from -74 to -58 mV
       g.set_state(c, models::LifExpGroup::I_exc, rng.uniform(0.0, 200.0));
       g.set_state(c, models::LifExpGroup::I_inh, rng.uniform(-600.0, 0.0));
-      if (c % 3 == 0) {  // refractory ("open") at the start
-        g.set_state(c, models::LifExpGroup::V_m, -50.0);
-        Time next;
-        g.predict(c, Time::zero());
-        REQUIRE(g.check(c, Time::zero(), next));
-      } else {
-        g.set_state(c, models::LifExpGroup::V_m, rng.uniform(-75.0, -55.5));
-        g.predict(c, Time::zero());
-      }
+      if (c % 3 == 0)  // refractory ("open") at the start
+        start_cell(g, c, -50.0, true);
+      else
+        start_cell(g, c, rng.uniform(-75.0, -55.5), false);
       const Time t0 = Time::from_ms(rng.uniform(0.0, 3.0));
       if (!g.set_current(c, t0, current).is_never()) continue;
       some += apply_allowed(g, c, t0, rng.uniform(5.0, 80.0), current, rng) > 0;
