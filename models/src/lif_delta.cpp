@@ -11,7 +11,7 @@
 // prediction stays a valid lower bound and the model answers keep_prediction.
 //
 // State: V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid (see
-// rebase_period_), so that all inputs of one presynaptic spike share one exp (receive_batch).
+// grid_), so that all inputs of one presynaptic spike share one exp (receive_batch).
 //
 // Flags per cell: `exact` (pred is the crossing itself, not only a bound, for the trajectory
 // since the last input) and `pending` (a crossing inside the current tick was found while an
@@ -86,8 +86,7 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
       p_(p),
       R_(p.tau_m / p.C_m),
       t_ref_(Time::from_ms(p.t_ref)),
-      rebase_period_(Time::from_ms(16.0 * p.tau_m)),
-      grid_per_tick_(1.0 / static_cast<double>(rebase_period_.ticks())),
+      grid_(Time::from_ms(16.0 * p.tau_m)),
       E_L_(n, p.E_L),
       V_reset_(n, p.V_reset),
       I_e_(n, p.I_e) {
@@ -129,19 +128,6 @@ void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
   (void)var;
   cell_[cell].w = value - v_inf(cell);
   cell_[cell].b = Time::zero();
-}
-
-// Grid base of t: the largest multiple of the rebase period not after t. The quotient from a
-// multiplication is off by at most one (t >= 0 is far below 2^53 ticks); the integer test mends it.
-Time LifDeltaGroup::grid_base(Time t) const noexcept {
-  const std::int64_t period = rebase_period_.ticks();
-  auto q = static_cast<std::int64_t>(static_cast<double>(t.ticks()) * grid_per_tick_);
-  std::int64_t base = q * period;
-  if (base > t.ticks())
-    base -= period;
-  else if (t.ticks() - base >= period)
-    base += period;
-  return Time::from_ticks(base);
 }
 
 // Moves cell c's base to b (a change of representation only: V is unchanged).
@@ -239,7 +225,7 @@ void LifDeltaGroup::fire(std::size_t c, Time t) {
 }
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
-  const Time base = grid_base(t);
+  const Time base = grid_.base_of(t);
   const double grow = std::exp((t - base).to_ms() / p_.tau_m);
   return receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
 }
@@ -249,7 +235,7 @@ void LifDeltaGroup::receive_series(std::size_t cell, const Time* times, std::siz
   Time base = Time::never();  // the grid base of the inputs so far; found again when they pass it
   for (std::size_t i = 0; i < n; ++i) {
     const Time t = times[i];
-    if (t < base || t - base >= rebase_period_) base = grid_base(t);
+    if (t < base || t - base >= grid_.period()) base = grid_.base_of(t);
     const double grow = std::exp((t - base).to_ms() / p_.tau_m);
     out[i] = receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
   }
@@ -267,7 +253,7 @@ void LifDeltaGroup::receive_late(std::size_t cell, const Time* times, std::size_
   for (std::size_t i = 0; i < n; ++i) {
     const Time t = times[i];
     if (t < c.ref_end) continue;
-    if (t - c.b >= rebase_period_) rebase_slow(cell, grid_base(t));
+    if (t - c.b >= grid_.period()) rebase_slow(cell, grid_.base_of(t));
     c.w += weight * std::exp((t - c.b).to_ms() / p_.tau_m);
   }
 }
@@ -275,7 +261,7 @@ void LifDeltaGroup::receive_late(std::size_t cell, const Time* times, std::size_
 void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint32_t* cells,
                                   std::size_t n, std::uint32_t index_offset, const float* weights,
                                   double weight, Time* out) {
-  const Time base = grid_base(t);
+  const Time base = grid_.base_of(t);
   const double grow = std::exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
   const double shrink = 1.0 / grow;
   for (std::size_t i = 0; i < n; ++i)

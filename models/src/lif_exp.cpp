@@ -236,7 +236,7 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
       d_inh_(1.0 / p.tau_m - 1.0 / p.tau_syn_inh),
       k_exc_(1.0 / (p.C_m * d_exc_)),
       k_inh_(1.0 / (p.C_m * d_inh_)),
-      rebase_period_(Time::from_ms(16.0 * std::min({p.tau_m, p.tau_syn_exc, p.tau_syn_inh}))),
+      grid_(Time::from_ms(16.0 * std::min({p.tau_m, p.tau_syn_exc, p.tau_syn_inh}))),
       E_L_(n, p.E_L),
       V_reset_(n, p.V_reset),
       I_e_(n, p.I_e) {
@@ -256,7 +256,6 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
   envelope_.exc_down = power_bound_below(p.tau_m / p.tau_syn_exc);
   envelope_.inh_up = power_bound_above(p.tau_m / p.tau_syn_inh);
   envelope_.inh_down = power_bound_below(p.tau_m / p.tau_syn_inh);
-  if (rebase_period_ < Time::from_ticks(1)) rebase_period_ = Time::from_ticks(1);
 }
 
 LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
@@ -269,7 +268,7 @@ LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
 }
 
 LifExpGroup::Batch LifExpGroup::batch_at(Time t) const noexcept {
-  Batch b{t, grid_base(t), {}, {}};
+  Batch b{t, grid_.base_of(t), {}, {}};
   b.grow = decay(-(t - b.base).to_ms());
   b.at = {1.0 / b.grow.m, 1.0 / b.grow.e, 1.0 / b.grow.i};
   return b;
@@ -622,7 +621,7 @@ void LifExpGroup::receive_late(std::size_t cell, const Time* times, std::size_t 
     const Time t = times[i];
     const bool refractory = t < c.ref_end;
     if (c.open && !refractory) close_refractory(cell, c.v_inf);
-    if (t - c.b >= rebase_period_) rebase_slow(cell, grid_base(t));
+    if (t - c.b >= grid_.period()) rebase_slow(cell, grid_.base_of(t));
     const Decay grow = decay(-(t - c.b).to_ms());
     c.we += dA * grow.e;
     if (!refractory)

@@ -35,6 +35,7 @@
 #include "spindle/cell_model.hpp"
 #include "spindle/model_registry.hpp"
 #include "spindle/models/exact_cell_group.hpp"
+#include "spindle/models/rebase_grid.hpp"
 #include "spindle/parameters.hpp"
 
 namespace spindle::models {
@@ -105,7 +106,6 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup, LifDeltaCell> {
   double value_at(std::size_t c, Time t) const noexcept;
   void advance(std::size_t c, Time t);
   void on_current_change(std::size_t c, double old_current) noexcept;
-  Time grid_base(Time t) const noexcept;
   void rebase(std::size_t c, Time b) noexcept {
     if (cell_[c].b != b) rebase_slow(c, b);
   }
@@ -119,11 +119,10 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup, LifDeltaCell> {
   LifDeltaParams p_;
   double R_;    ///< tau_m / C_m [mV/pA]
   Time t_ref_;  ///< refractory period in ticks
-  /// Cells keep V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid of this
-  /// period (16 tau_m, so the scale stays below e^16): every input of one spike then shares one
-  /// exp, and w only needs a rebase when a cell's base falls behind the grid.
-  Time rebase_period_;
-  double grid_per_tick_;  ///< 1 / rebase_period_ in ticks, to find the grid base without a division
+  /// Cells keep V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid of period
+  /// 16 tau_m (so the scale stays below e^16): every input of one spike then shares one exp, and
+  /// w only needs a rebase when a cell's base falls behind the grid.
+  RebaseGrid grid_;
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
   // Per-cell parameters (PopulationSpec::vary) not in LifDeltaCell; the rest of p_ is shared.

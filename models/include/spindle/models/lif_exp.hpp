@@ -40,6 +40,7 @@
 #include "spindle/model_registry.hpp"
 #include "spindle/models/exact_cell_group.hpp"
 #include "spindle/models/exp_sum_roots.hpp"
+#include "spindle/models/rebase_grid.hpp"
 #include "spindle/parameters.hpp"
 
 namespace spindle::models {
@@ -118,9 +119,6 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
   };
   Decay decay(double dt_ms) const noexcept;
   Batch batch_at(Time t) const noexcept;
-  Time grid_base(Time t) const noexcept {
-    return Time::from_ticks(t.ticks() - t.ticks() % rebase_period_.ticks());
-  }
   void rebase(std::size_t c, Time b) noexcept {
     if (cell_[c].b != b) rebase_slow(c, b);
   }
@@ -200,9 +198,9 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
   /// 2 (tau_syn_exc > tau_m) + (tau_syn_inh > tau_m): which synaptic terms are slower than the
   /// membrane (the others are faster: lif_exp_relations keeps them apart).
   int envelope_kind_ = 0;
-  /// Cells keep their trajectory scaled against a base time on a grid of this period (16 times
-  /// the shortest time constant, so no scale factor exceeds e^16); see the .cpp.
-  Time rebase_period_;
+  /// Cells keep their trajectory scaled against a base time on a grid whose period is 16 times
+  /// the shortest time constant (so no scale factor exceeds e^16); see the .cpp.
+  RebaseGrid grid_;
   // THREADING: the kernel may call different cells of one group from different partitions at
   // the same time. Everything below is per cell.
   // The other per-cell parameters (PopulationSpec::vary); the rest of p_ is shared.
