@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <numbers>
 
+#include "spindle/ziggurat_tables.hpp"
+
 namespace spindle {
 
 /// What a stream is used for; part of its key, so streams of one cell never overlap.
@@ -46,7 +48,20 @@ class RandomStream {
   double uniform_open0() noexcept { return 1.0 - uniform(); }
   double uniform(double lo, double hi) noexcept { return lo + (hi - lo) * uniform(); }
   /// Exponential with the given mean.
-  double exponential(double mean) noexcept { return -mean * std::log(uniform_open0()); }
+  double exponential(double mean) noexcept { return mean * standard_exponential(); }
+  /// Exponential with mean 1, by the ziggurat method (Marsaglia & Tsang 2000): one 64-bit draw,
+  /// a multiplication and a comparison in 98.9 % of cases, no logarithm. Its low 8 bits pick a
+  /// layer and its high 53 bits the point. This is on the path of every Poisson arrival.
+  double standard_exponential() noexcept {
+    for (;;) {
+      const std::uint64_t j = next_u64();
+      const auto layer = static_cast<unsigned>(j & 0xff);
+      const double x = static_cast<double>(j >> 11) * 0x1.0p-53 * ziggurat::x[layer];
+      if (x < ziggurat::x[layer + 1]) [[likely]]
+        return x;  // inside the box's part that lies wholly under the curve
+      if (const double y = exponential_edge(layer, x); y >= 0.0) return y;
+    }
+  }
   /// Standard normal by Box-Muller (two draws, one value: keeps streams position-simple).
   double normal() noexcept {
     const double u1 = uniform_open0(), u2 = uniform();
@@ -65,6 +80,15 @@ class RandomStream {
   void set_counter(std::uint64_t c) noexcept { counter_ = c; }
 
  private:
+  /// The rare part of standard_exponential(): the tail beyond r (memoryless: r plus a fresh
+  /// exponential), or a point of a layer's edge, kept if it lies under exp(-x); -1 rejects it.
+  [[gnu::noinline]] double exponential_edge(unsigned layer, double x) noexcept {
+    if (layer == 0) return ziggurat::r - std::log(uniform_open0());
+    const double y =
+        ziggurat::fx[layer] + uniform() * (ziggurat::fx[layer + 1] - ziggurat::fx[layer]);
+    return y < std::exp(-x) ? x : -1.0;
+  }
+
   std::uint64_t key_;
   std::uint64_t counter_ = 0;
 };

@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <cmath>
 #include <set>
+#include <vector>
 
 #include "spindle/random.hpp"
 #include "support/catch.hpp"
@@ -69,4 +71,61 @@ TEST_CASE("RandomStream: below(n) draws every value below n equally often", "[ra
   for (int c : counts)
     chi2 += (c - n / double(k)) * (c - n / double(k)) / (n / double(k));
   CHECK(chi2 < 22.46);
+}
+
+TEST_CASE("RandomStream: the ziggurat's layers have equal areas under exp(-x)", "[random][unit]") {
+  // Marsaglia & Tsang (2000): every layer, the base with its tail included, has area v.
+  const double v = 0.0039496598225815571993;
+  namespace z = spindle::ziggurat;
+  CHECK(std::abs(z::r * std::exp(-z::r) + std::exp(-z::r) - v) < 1e-15);
+  CHECK(std::abs(z::x[0] * std::exp(-z::r) - v) < 1e-15);
+  for (int i = 1; i < z::layers; ++i) {
+    INFO("layer " << i);
+    REQUIRE(z::x[i + 1] < z::x[i]);
+    REQUIRE(std::abs(z::fx[i] - std::exp(-z::x[i])) <= 1e-15 * z::fx[i]);
+    REQUIRE(std::abs(z::x[i] * (z::fx[i + 1] - z::fx[i]) - v) < 1e-12 * v);
+  }
+  CHECK(z::x[z::layers] == 0.0);
+  CHECK(z::fx[z::layers] == 1.0);
+}
+
+TEST_CASE("RandomStream: exponential draws follow 1 - exp(-x), tail included", "[random][unit]") {
+  RandomStream r(17, 3, Purpose::user);
+  const int n = 2'000'000;
+  std::vector<double> xs(n);
+  double sum = 0, sum2 = 0;
+  int beyond_r = 0, beyond_10 = 0;
+  std::vector<int> bins(64, 0);  // equal-probability bins: [-ln(1 - k/64), -ln(1 - (k+1)/64))
+  for (auto& x : xs) {
+    x = r.standard_exponential();
+    REQUIRE(x >= 0.0);
+    sum += x;
+    sum2 += x * x;
+    beyond_r += x > spindle::ziggurat::r;
+    beyond_10 += x > 10.0;
+    ++bins[std::min(63, static_cast<int>(64.0 * (1.0 - std::exp(-x))))];
+  }
+  const double mean = sum / n, var = sum2 / n - mean * mean;
+  CHECK(std::abs(mean - 1.0) < 5.0 / std::sqrt(n));       // SE of the mean: 1 / sqrt(n)
+  CHECK(std::abs(var - 1.0) < 5.0 * std::sqrt(8.0 / n));  // SE of the variance: sqrt(8 / n)
+  // The tail beyond r = 7.697 comes from the separate path: P = exp(-r) = 4.5e-4 (906 of 2e6),
+  // P(X > 10) = 4.5e-5 (91); both within 5 Poisson SD.
+  const double expect_r = n * std::exp(-spindle::ziggurat::r), expect_10 = n * std::exp(-10.0);
+  CHECK(std::abs(beyond_r - expect_r) < 5.0 * std::sqrt(expect_r));
+  CHECK(std::abs(beyond_10 - expect_10) < 5.0 * std::sqrt(expect_10));
+  // Chi-square over 64 bins (63 degrees of freedom; 103.4 is the 0.999 quantile).
+  double chi2 = 0;
+  for (int c : bins)
+    chi2 += (c - n / 64.0) * (c - n / 64.0) / (n / 64.0);
+  CHECK(chi2 < 103.4);
+  // Kolmogorov-Smirnov: 1.95 / sqrt(n) is the critical distance at alpha = 0.001.
+  std::sort(xs.begin(), xs.end());
+  double d = 0;
+  for (int i = 0; i < n; ++i) {
+    const double cdf = 1.0 - std::exp(-xs[i]);
+    d = std::max({d, (i + 1.0) / n - cdf, cdf - static_cast<double>(i) / n});
+  }
+  CHECK(d < 1.95 / std::sqrt(n));
+  CHECK(std::abs(RandomStream(17, 3, Purpose::user).exponential(2.5) -
+                 2.5 * RandomStream(17, 3, Purpose::user).standard_exponential()) == 0.0);
 }
