@@ -41,7 +41,7 @@
 // of run(), each time only those that come before the touch in the total order above. So every cell
 // sees the same calls, with the same arguments, in the same order as without laziness, and fires at
 // the same ticks: a check is never missed, because the cell cannot cross while arrivals are
-// pending. The kernel keeps a ledger per cell (LazyCell): the pending weight of its trains plus a
+// pending. The kernel keeps a ledger per cell (CellSlot): the pending weight of its trains plus a
 // slack never exceed the headroom the model gave at the last look, on one receptor. Applying a
 // pending arrival or an input answered keep_prediction keeps that true (safe_weight's contract);
 // any other input must fit in the slack, or the model is asked again (recheck_headroom) and trains
@@ -188,20 +188,24 @@ struct alignas(128) StimulusEntry {
 static_assert(offsetof(StimulusEntry, offset) <= 64 && offsetof(StimulusEntry, next_ms) <= 128,
               "the lazy path reads one 128-byte pair");
 
-/// Per cell: its earliest pending arrival and its ledger. Pending weight of the trains outside
-/// `free` plus `slack` is at most the headroom on `receptor`; slack is infinite when none is
-/// pending there.
-struct LazyCell {
-  Time next = Time::never();
+/// The kernel's state of one cell, in one 32-byte record so that an input touches one cache line
+/// of it (at full scale PD14's 77k cells miss the L2 cache): the time of its prediction-queue
+/// entry, and for lazy Poisson trains its earliest pending arrival and its ledger. Pending weight
+/// of the trains outside `free` plus `slack` is at most the headroom on `receptor`; slack is
+/// infinite when none is pending there.
+struct alignas(32) CellSlot {
+  Time queued = Time::never();  ///< time of the cell's entry in `predictions`; never: none
+  Time next = Time::never();    ///< earliest pending lazy arrival
   double slack = std::numeric_limits<double>::infinity();
-  std::uint32_t receptor = no_receptor;  ///< set by the first train with a finite headroom
   std::uint32_t only = several;          ///< the cell's train when it has exactly one
+  std::uint16_t receptor = no_receptor;  ///< set by the first train with a finite headroom
   /// Its pending arrivals may be applied late (one train, on the ledger, a model that accepts
   /// late inputs): network input that the slack covers then goes first (see deliver()).
   bool late = false;
-  static constexpr std::uint32_t no_receptor = 0xffffffff;
+  static constexpr std::uint16_t no_receptor = 0xffff;
   static constexpr std::uint32_t several = 0xffffffff;
 };
+static_assert(sizeof(CellSlot) == 32, "one record per half cache line");
 
 struct ProbeEntry {
   std::uint32_t probe;
@@ -251,14 +255,13 @@ struct Partition {
   InputQueue input;
   PredictionQueue predictions;
   std::vector<PredictionQueue::handle_type> handle;
-  std::vector<Time> queued;  ///< the time of the cell's entry in `predictions`; never: none
   std::vector<StimulusEntry> stimuli;
   std::vector<ProbeEntry> probes;
   // lazy Poisson trains: local cell -> its trains (entries) and its ledger
   bool any_lazy = false;
   std::vector<std::uint32_t> lazy_begin;  ///< size num_cells + 1 when any_lazy
   std::vector<std::uint32_t> lazy_entries;
-  std::vector<LazyCell> lazy;
+  std::vector<CellSlot> slot;  ///< per local cell
   // outputs
   std::vector<Spike> outbox[2];  ///< double-buffered by epoch parity
   std::vector<Spike> spikes;
@@ -289,7 +292,7 @@ struct Simulation::Impl {
   /// lower bound; never for a cell without an entry).
   void set_prediction(Partition& p, std::uint32_t local, Time t) const {
     if (t == keep_prediction) return;
-    const Time queued = p.queued[local];
+    const Time queued = p.slot[local].queued;
     if (t < queued || (t.is_never() && !queued.is_never())) update_prediction(p, local, t);
   }
   void update_prediction(Partition& p, std::uint32_t local, Time t) const;
@@ -304,7 +307,7 @@ struct Simulation::Impl {
   /// was paid.
   bool before_network_input(Partition& p, std::uint32_t local, Time t, double weight,
                             std::size_t receptor, bool inhibitory) const {
-    LazyCell& c = p.lazy[local];
+    CellSlot& c = p.slot[local];
     if (c.next >= t) return false;
     if (c.late) {
       if (inhibitory) return false;  // answered keep_prediction: nothing to pay
@@ -322,14 +325,14 @@ struct Simulation::Impl {
   /// Before the cell is touched by an event at t: applies its pending arrivals that come first.
   /// `limit`: pending arrivals at exactly t come first when their entry index is below it.
   void before_touch(Partition& p, std::uint32_t local, Time t, std::uint32_t limit) const {
-    if (p.any_lazy && p.lazy[local].next <= t) absorb_pending(p, local, t, limit);
+    if (p.any_lazy && p.slot[local].next <= t) absorb_pending(p, local, t, limit);
   }
   /// After an input to the cell that answered `answer`: it is paid from the slack, or the
   /// ledger is made anew.
   void after_input(Partition& p, std::uint32_t local, Time t, double weight, std::size_t receptor,
                    Time answer) const {
     if (!p.any_lazy || answer == keep_prediction) return;
-    LazyCell& c = p.lazy[local];
+    CellSlot& c = p.slot[local];
     const double w = std::abs(weight);
     if (receptor == c.receptor && c.slack >= w)
       c.slack -= w;  // infinite (nothing pending on the ledger) stays infinite
@@ -568,7 +571,7 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     p.recorded.resize(n);
     p.injected.assign(n, 0.0);
     p.handle.resize(n);
-    p.queued.assign(n, Time::never());
+    p.slot.assign(n, CellSlot{});
     p.pop.resize(n);
     p.targets.resize(s.populations.size());
     for (std::size_t pop = 0; pop < s.populations.size(); ++pop)
@@ -609,6 +612,9 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
     using K = StimulusSpec::Kind;
     if (st.kind == K::poisson || st.kind == K::spike_times)
       plan.receptor = static_cast<std::size_t>(model->receptor_index(st.receptor));
+    if (plan.receptor >= CellSlot::no_receptor)
+      throw InternalError(
+          fmt::format("model '{}' has more than {} receptors", model->name, CellSlot::no_receptor));
     plan.rate_per_ms = st.rate_hz * 1e-3;
     plan.start_ms = st.start_ms;
     plan.stop_ms = std::min(st.stop_ms, max_time_ms);
@@ -666,10 +672,9 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
       for (std::uint32_t i = 0; i < p.stimuli.size(); ++i)
         if (is_lazy(p.stimuli[i])) p.lazy_entries[fill[p.stimuli[i].cell]++] = i;
       p.any_lazy = !p.lazy_entries.empty();
-      if (p.any_lazy) p.lazy.assign(n, LazyCell{});
       for (std::uint32_t l = 0; p.any_lazy && l < n; ++l)
         if (p.lazy_begin[l + 1] - p.lazy_begin[l] == 1)
-          p.lazy[l].only = p.lazy_entries[p.lazy_begin[l]];
+          p.slot[l].only = p.lazy_entries[p.lazy_begin[l]];
       if (p.any_lazy && p.answers.size() < pending_capacity) p.answers.resize(pending_capacity);
     }
   }
@@ -716,11 +721,11 @@ Simulation& Simulation::operator=(Simulation&&) noexcept = default;
 void Simulation::Impl::update_prediction(Partition& p, std::uint32_t local, Time t) const {
   if (t.is_never())
     p.predictions.erase(p.handle[local]);
-  else if (p.queued[local].is_never())
+  else if (p.slot[local].queued.is_never())
     p.handle[local] = p.predictions.push({t, local});
   else
     p.predictions.update(p.handle[local], {t, local});
-  p.queued[local] = t;
+  p.slot[local].queued = t;
 }
 
 void Simulation::Impl::schedule_stimulus(Partition& p, std::uint32_t entry_index) const {
@@ -780,7 +785,7 @@ void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
       const double before = e.next == 0 ? 0.0 : plan.amplitudes[e.next - 1];
       p.injected[e.cell] += plan.amplitudes[e.next] - before;
       set_prediction(p, e.cell, g.set_current(idx, ev.t, p.injected[e.cell]));
-      if (p.any_lazy && !std::isinf(p.lazy[e.cell].slack)) recheck_headroom(p, e.cell, ev.t);
+      if (p.any_lazy && !std::isinf(p.slot[e.cell].slack)) recheck_headroom(p, e.cell, ev.t);
       ++e.next;
       break;
     }
@@ -799,15 +804,15 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
   std::uint32_t k = 0;
   double spare = 0.0;
   if (p.any_lazy) {
-    LazyCell& c = p.lazy[e.cell];
+    CellSlot& c = p.slot[e.cell];
     const double room = p.group[e.cell]->safe_weight(p.index[e.cell], t, plan.receptor);
     e.free = std::isinf(room);
     c.late = !e.free && c.only == entry_index && p.group[e.cell]->accepts_late_inputs();
     if (e.free) {
       k = max_safe_inputs;
     } else {
-      if (c.receptor == LazyCell::no_receptor && room > 0.0)
-        c.receptor = static_cast<std::uint32_t>(plan.receptor);
+      if (c.receptor == CellSlot::no_receptor && room > 0.0)
+        c.receptor = static_cast<std::uint16_t>(plan.receptor);
       if (c.receptor == plan.receptor) {
         spare = std::min(c.slack, room);  // the slack, or all the room when nothing is pending
         k = inputs_within(spare * pending_part, w);
@@ -833,7 +838,7 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
   e.applied = 0;
   if (drawn > 0) {
     e.pending_t = e.first_t;
-    LazyCell& c = p.lazy[e.cell];
+    CellSlot& c = p.slot[e.cell];
     if (!e.free) c.slack = spare - drawn * w;
     c.next = std::min(c.next, e.pending_t);
   }
@@ -906,8 +911,8 @@ inline void Simulation::Impl::after_absorb(Partition& p, StimulusEntry& e, Time 
 
 void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
                                       std::uint32_t limit) const {
-  LazyCell& c = p.lazy[local];
-  if (c.only != LazyCell::several) {  // the usual case: one train, its arrivals in one call
+  CellSlot& c = p.slot[local];
+  if (c.only != CellSlot::several) {  // the usual case: one train, its arrivals in one call
     auto& e = p.stimuli[c.only];
     std::uint32_t m = 0;
     for (; m < e.pending; ++m) {
@@ -948,7 +953,7 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
 
 // The cell's earliest pending arrival; an empty ledger gets an infinite slack again.
 void Simulation::Impl::update_next(Partition& p, std::uint32_t local) const {
-  LazyCell& c = p.lazy[local];
+  CellSlot& c = p.slot[local];
   c.next = Time::never();
   bool ledger = false;
   for (auto i = p.lazy_begin[local]; i < p.lazy_begin[local + 1]; ++i) {
@@ -964,7 +969,7 @@ void Simulation::Impl::update_next(Partition& p, std::uint32_t local) const {
 // the model's headroom now; if the pending weight no longer fits, every train on the ledger is
 // queued again at its next pending arrival.
 void Simulation::Impl::recheck_headroom(Partition& p, std::uint32_t local, Time t) const {
-  LazyCell& c = p.lazy[local];
+  CellSlot& c = p.slot[local];
   // Arrivals left for later (before_network_input) are applied first, so that a train queued
   // again restarts after the touch, never before it.
   if (c.late && c.next < t) absorb_pending(p, local, t - Time::from_ticks(1), all_entries);
@@ -1012,7 +1017,7 @@ void Simulation::Impl::check_fire_allowed(const Partition& p, std::uint32_t loca
 void Simulation::Impl::flush_lazy(Partition& p, Time until) const {
   if (!p.any_lazy) return;
   for (std::uint32_t l = 0; l < p.last - p.first; ++l)
-    if (p.lazy[l].next < until) absorb_pending(p, l, until, 0);
+    if (p.slot[l].next < until) absorb_pending(p, l, until, 0);
 }
 
 namespace {
@@ -1023,7 +1028,7 @@ namespace {
 inline void prefetch_event(const Partition& p, const Event& next) {
   if (next.kind == kStimulus) {
     __builtin_prefetch(&p.stimuli[next.b]);
-    if (p.any_lazy) __builtin_prefetch(&p.lazy[next.a - p.first]);
+    __builtin_prefetch(&p.slot[next.a - p.first]);
   } else if (next.kind == kSpike) {
     __builtin_prefetch(&p.groups[next.b]);
   }
@@ -1089,7 +1094,7 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       const bool fired = p.group[l]->check(p.index[l], top.t, next);
       ++p.stats.predictions_checked;
       if (fired) {
-        if (p.any_lazy && !p.lazy[l].next.is_never()) check_fire_allowed(p, l, top.t);
+        if (p.any_lazy && !p.slot[l].next.is_never()) check_fire_allowed(p, l, top.t);
         const Spike sp{top.t, p.first + l};
         outbox.push_back(sp);
         if (p.recorded[l]) p.spikes.push_back(sp);
@@ -1104,10 +1109,10 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
         next = top.t + Time::from_ticks(1);
       if (next.is_never() || next == keep_prediction) {
         p.predictions.erase(p.handle[l]);
-        p.queued[l] = Time::never();
+        p.slot[l].queued = Time::never();
       } else {
         p.predictions.update(p.handle[l], {next, l});
-        p.queued[l] = next;
+        p.slot[l].queued = next;
       }
     }
   }
