@@ -11,7 +11,8 @@
 // prediction stays a valid lower bound and the model answers keep_prediction.
 //
 // State: V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid (see
-// grid_), so that all inputs of one presynaptic spike share one exp (receive_batch).
+// grid_), so that all inputs of one presynaptic spike share one exp (receive_batch). Every exp of
+// the trajectory is fast_exp (inline), so that the in-order and the late (lazy) paths agree.
 //
 // Flags per cell: `exact` (pred is the crossing itself, not only a bound, for the trajectory
 // since the last input) and `pending` (a crossing inside the current tick was found while an
@@ -27,6 +28,7 @@
 
 #include "relations.hpp"
 #include "spindle/error.hpp"
+#include "spindle/models/fast_exp.hpp"
 
 namespace spindle::models {
 
@@ -132,7 +134,7 @@ void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
 
 // Moves cell c's base to b (a change of representation only: V is unchanged).
 void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
-  cell_[c].w *= std::exp(-(b - cell_[c].b).to_ms() / p_.tau_m);
+  cell_[c].w *= fast_exp(-(b - cell_[c].b).to_ms() / p_.tau_m);
   cell_[c].b = b;
 }
 
@@ -141,7 +143,7 @@ double LifDeltaGroup::value_at(std::size_t c, Time t) const noexcept {
   if (t < cell_[c].ref_end) return V_reset_[c];
   const double vi = v_inf(c);
   return t == cell_[c].b ? vi + cell_[c].w
-                         : vi + cell_[c].w * std::exp(-(t - cell_[c].b).to_ms() / p_.tau_m);
+                         : vi + cell_[c].w * fast_exp(-(t - cell_[c].b).to_ms() / p_.tau_m);
 }
 
 void LifDeltaGroup::advance(std::size_t c, Time t) {
@@ -226,7 +228,7 @@ void LifDeltaGroup::fire(std::size_t c, Time t) {
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
   const Time base = grid_.base_of(t);
-  const double grow = std::exp((t - base).to_ms() / p_.tau_m);
+  const double grow = fast_exp((t - base).to_ms() / p_.tau_m);
   return receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
 }
 
@@ -236,7 +238,7 @@ void LifDeltaGroup::receive_series(std::size_t cell, const Time* times, std::siz
   for (std::size_t i = 0; i < n; ++i) {
     const Time t = times[i];
     if (t < base || t - base >= grid_.period()) base = grid_.base_of(t);
-    const double grow = std::exp((t - base).to_ms() / p_.tau_m);
+    const double grow = fast_exp((t - base).to_ms() / p_.tau_m);
     out[i] = receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
   }
 }
@@ -254,7 +256,7 @@ void LifDeltaGroup::receive_late(std::size_t cell, const Time* times, std::size_
     const Time t = times[i];
     if (t < c.ref_end) continue;
     if (t - c.b >= grid_.period()) rebase_slow(cell, grid_.base_of(t));
-    c.w += weight * std::exp((t - c.b).to_ms() / p_.tau_m);
+    c.w += weight * fast_exp((t - c.b).to_ms() / p_.tau_m);
   }
 }
 
@@ -262,7 +264,7 @@ void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint3
                                   std::size_t n, std::uint32_t index_offset, const float* weights,
                                   double weight, Time* out) {
   const Time base = grid_.base_of(t);
-  const double grow = std::exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
+  const double grow = fast_exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
   const double shrink = 1.0 / grow;
   for (std::size_t i = 0; i < n; ++i)
     out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,

@@ -70,6 +70,7 @@
 #include "relations.hpp"
 #include "spindle/error.hpp"
 #include "spindle/models/exp_sum_roots.hpp"
+#include "spindle/models/fast_exp.hpp"
 
 namespace spindle::models {
 
@@ -258,12 +259,13 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
   envelope_.inh_down = power_bound_below(p.tau_m / p.tau_syn_inh);
 }
 
+// Every exp of the trajectory goes through here (fast_exp, inline), so that all paths agree.
 LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
-  const double m = std::exp(-dt_ms / p_.tau_m);
-  const double e = pow_exc_ ? power(m, pow_exc_) : std::exp(-dt_ms / p_.tau_syn_exc);
+  const double m = fast_exp(-dt_ms / p_.tau_m);
+  const double e = pow_exc_ ? power(m, pow_exc_) : fast_exp(-dt_ms / p_.tau_syn_exc);
   const double i = pow_inh_                           ? power(m, pow_inh_)
                    : p_.tau_syn_inh == p_.tau_syn_exc ? e
-                                                      : std::exp(-dt_ms / p_.tau_syn_inh);
+                                                      : fast_exp(-dt_ms / p_.tau_syn_inh);
   return {m, e, i};
 }
 
