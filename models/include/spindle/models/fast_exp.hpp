@@ -92,9 +92,11 @@ inline constexpr double inline_limit = 708.0;
   const double shifted = x * d::n_over_ln2 + d::round_shift;
   const double k = shifted - d::round_shift;
   const double r = (x - k * d::ln2_over_n_hi) - k * d::ln2_over_n_lo;
-  // exp(r) - 1 = r + r^2 (1/2 + r (1/6 + r (1/24 + r / 120))), to 6e-19 for |r| <= ln2 / 256.
+  // exp(r) - 1 = r + r^2 (1/2 + r/6) + r^4 (1/24 + r/120), to 6e-19 for |r| <= ln2 / 256; in
+  // two halves that run in parallel (Estrin), which shortens the chain by 3 of Horner's 8 steps.
   const double r2 = r * r;
-  const double expm1_r = r + r2 * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0 + r * (1.0 / 120.0))));
+  const double expm1_r =
+      r + (r2 * (0.5 + r * (1.0 / 6.0)) + (r2 * r2) * (1.0 / 24.0 + r * (1.0 / 120.0)));
   // Low bits of `shifted` hold k: k mod N indexes the table, k div N goes into the exponent
   // (the shifts drop round_shift's own bits).
   const auto k_bits = std::bit_cast<std::uint64_t>(shifted);
