@@ -87,6 +87,7 @@ LifDeltaGroup::LifDeltaGroup(const LifDeltaParams& p, std::size_t n)
     : ExactCellGroup(n),
       p_(p),
       R_(p.tau_m / p.C_m),
+      per_tick_(1.0 / (p.tau_m * static_cast<double>(Time::ticks_per_ms))),
       t_ref_(Time::from_ms(p.t_ref)),
       grid_(Time::from_ms(16.0 * p.tau_m)),
       E_L_(n, p.E_L),
@@ -134,7 +135,7 @@ void LifDeltaGroup::set_state(std::size_t cell, std::size_t var, double value) {
 
 // Moves cell c's base to b (a change of representation only: V is unchanged).
 void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
-  cell_[c].w *= fast_exp(-(b - cell_[c].b).to_ms() / p_.tau_m);
+  cell_[c].w *= fast_exp(-in_tau(b - cell_[c].b));
   cell_[c].b = b;
 }
 
@@ -142,8 +143,7 @@ void LifDeltaGroup::rebase_slow(std::size_t c, Time b) noexcept {
 double LifDeltaGroup::value_at(std::size_t c, Time t) const noexcept {
   if (t < cell_[c].ref_end) return V_reset_[c];
   const double vi = v_inf(c);
-  return t == cell_[c].b ? vi + cell_[c].w
-                         : vi + cell_[c].w * fast_exp(-(t - cell_[c].b).to_ms() / p_.tau_m);
+  return t == cell_[c].b ? vi + cell_[c].w : vi + cell_[c].w * fast_exp(-in_tau(t - cell_[c].b));
 }
 
 void LifDeltaGroup::advance(std::size_t c, Time t) {
@@ -228,7 +228,7 @@ void LifDeltaGroup::fire(std::size_t c, Time t) {
 
 Time LifDeltaGroup::receive(std::size_t cell, Time t, double weight, std::size_t receptor) {
   const Time base = grid_.base_of(t);
-  const double grow = fast_exp((t - base).to_ms() / p_.tau_m);
+  const double grow = fast_exp(in_tau(t - base));
   return receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
 }
 
@@ -238,7 +238,7 @@ void LifDeltaGroup::receive_series(std::size_t cell, const Time* times, std::siz
   for (std::size_t i = 0; i < n; ++i) {
     const Time t = times[i];
     if (t < base || t - base >= grid_.period()) base = grid_.base_of(t);
-    const double grow = fast_exp((t - base).to_ms() / p_.tau_m);
+    const double grow = fast_exp(in_tau(t - base));
     out[i] = receive_scaled(cell, t, weight, receptor, base, grow, 1.0 / grow);
   }
 }
@@ -256,7 +256,7 @@ void LifDeltaGroup::receive_late(std::size_t cell, const Time* times, std::size_
     const Time t = times[i];
     if (t < c.ref_end) continue;
     if (t - c.b >= grid_.period()) rebase_slow(cell, grid_.base_of(t));
-    c.w += weight * fast_exp((t - c.b).to_ms() / p_.tau_m);
+    c.w += weight * fast_exp(in_tau(t - c.b));
   }
 }
 
@@ -264,7 +264,7 @@ void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint3
                                   std::size_t n, std::uint32_t index_offset, const float* weights,
                                   double weight, Time* out) {
   const Time base = grid_.base_of(t);
-  const double grow = fast_exp((t - base).to_ms() / p_.tau_m);  // one exp for the whole batch
+  const double grow = fast_exp(in_tau(t - base));  // one exp for the whole batch
   const double shrink = 1.0 / grow;
   for (std::size_t i = 0; i < n; ++i)
     out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,

@@ -117,7 +117,11 @@ class LifDeltaGroup final : public ExactCellGroup<LifDeltaGroup, LifDeltaCell> {
   void fire(std::size_t c, Time t);
 
   LifDeltaParams p_;
-  double R_;    ///< tau_m / C_m [mV/pA]
+  double R_;  ///< tau_m / C_m [mV/pA]
+  /// 1 / tau_m per tick: in_tau(d) = d / tau_m with one multiplication (no division by the
+  /// ticks per ms and by tau_m on the path of every input).
+  double per_tick_;
+  double in_tau(Time d) const noexcept { return static_cast<double>(d.ticks()) * per_tick_; }
   Time t_ref_;  ///< refractory period in ticks
   /// Cells keep V - V_inf scaled by exp((t - b)/tau_m) against a base time b on a grid of period
   /// 16 tau_m (so the scale stays below e^16): every input of one spike then shares one exp, and
