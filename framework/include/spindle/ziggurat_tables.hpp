@@ -5,6 +5,8 @@
 
 namespace spindle::ziggurat {
 
+// Three numbers a row, as written.
+// clang-format off
 inline constexpr int layers = 256;
 inline constexpr double r = 7.69711747013105;  ///< start of the tail
 
@@ -187,5 +189,6 @@ inline constexpr double fx[257] = {
     0x1.b210f0ee67f32p-1, 0x1.be5007beb7b31p-1, 0x1.cd0a65081fffcp-1,
     0x1.e0545e5881147p-1, 0x1.0000000000000p+0,
 };
+// clang-format on
 
 }  // namespace spindle::ziggurat
