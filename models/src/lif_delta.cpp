@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -266,9 +267,19 @@ void LifDeltaGroup::receive_batch(Time t, std::size_t receptor, const std::uint3
   const Time base = grid_.base_of(t);
   const double grow = fast_exp(in_tau(t - base));  // one exp for the whole batch
   const double shrink = 1.0 / grow;
-  for (std::size_t i = 0; i < n; ++i)
-    out[i] = receive_scaled(cells[i] + index_offset, t, weights ? weights[i] : weight, receptor,
-                            base, grow, shrink);
+  // One loop per receptor and source of weights, so that receive_scaled's branches on them fold
+  // away (it is inlined with a constant receptor).
+  const auto run = [&](auto receptor_const, auto per_synapse) {
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = receive_scaled(cells[i] + index_offset, t, per_synapse() ? weights[i] : weight,
+                              receptor_const(), base, grow, shrink);
+  };
+  using Exc = std::integral_constant<std::size_t, exc>;
+  using Inh = std::integral_constant<std::size_t, inh>;
+  if (receptor == exc)
+    weights ? run(Exc{}, std::true_type{}) : run(Exc{}, std::false_type{});
+  else
+    weights ? run(Inh{}, std::true_type{}) : run(Inh{}, std::false_type{});
 }
 
 // Headroom for lazy input (cell_model.hpp). Without input V relaxes monotonically from its value
