@@ -179,10 +179,16 @@ struct alignas(128) StimulusEntry {
   Time pending_time(std::uint32_t i) const noexcept {
     return first_t + Time::from_ticks(offset[i]);
   }
-  /// The times of the next m pending arrivals, for the model's series calls.
-  void next_pending_times(std::uint32_t m, Time* out) const noexcept {
-    for (std::uint32_t j = 0; j < m; ++j)
-      out[j] = pending_time(applied + j);
+  /// The times of the pending arrivals that come before a touch at t (at t: when `first` is
+  /// set, they come first), for the model's series calls; returns how many.
+  std::uint32_t pending_times_before(Time t, bool first, Time* out) const noexcept {
+    std::uint32_t m = 0;
+    for (; m < pending; ++m) {
+      const Time at = pending_time(applied + m);
+      if (at > t || (at == t && !first)) break;
+      out[m] = at;
+    }
+    return m;
   }
 };
 static_assert(offsetof(StimulusEntry, offset) <= 64 && offsetof(StimulusEntry, next_ms) <= 128,
@@ -299,8 +305,9 @@ struct Simulation::Impl {
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
   void plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const;
   void absorb_one(Partition& p, StimulusEntry& e, Time touch) const;
-  void absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m, Time touch) const;
-  void absorb_late(Partition& p, StimulusEntry& e, std::uint32_t m) const;
+  void absorb_series(Partition& p, StimulusEntry& e, const Time* times, std::uint32_t m,
+                     Time touch) const;
+  void absorb_late(Partition& p, StimulusEntry& e, const Time* times, std::uint32_t m) const;
   /// Before network input of `weight` at t to the cell: applies its pending arrivals before t,
   /// unless they may come late and this input cannot make the cell fire either: inhibition, or
   /// excitation that the ledger's slack covers, which is then paid at once. Returns whether it
@@ -852,12 +859,10 @@ void Simulation::Impl::absorb_one(Partition& p, StimulusEntry& e, Time touch) co
       p, e, p.group[e.cell]->receive(p.index[e.cell], e.pending_t, e.weight, plan.receptor), touch);
 }
 
-// Applies the first m pending arrivals of a lazy train in one call of the model.
-void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32_t m,
-                                     Time touch) const {
+// Applies the first m pending arrivals of a lazy train, at `times`, in one call of the model.
+void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, const Time* times,
+                                     std::uint32_t m, Time touch) const {
   const auto& plan = stimulus_plans[e.stimulus];
-  Time times[pending_capacity];
-  e.next_pending_times(m, times);
   p.group[e.cell]->receive_series(p.index[e.cell], times, m, e.weight, plan.receptor,
                                   p.answers.data());
   // The answers go to the queue in the order receive() gave them, as one by one (the model does
@@ -876,10 +881,9 @@ void Simulation::Impl::absorb_series(Partition& p, StimulusEntry& e, std::uint32
 
 // Applies the first m pending arrivals of a train whose cell accepts late inputs: they may come
 // after network input the cell has received since (the ledger covered it, see deliver()).
-void Simulation::Impl::absorb_late(Partition& p, StimulusEntry& e, std::uint32_t m) const {
+void Simulation::Impl::absorb_late(Partition& p, StimulusEntry& e, const Time* times,
+                                   std::uint32_t m) const {
   const auto& plan = stimulus_plans[e.stimulus];
-  Time times[pending_capacity];
-  e.next_pending_times(m, times);
   p.group[e.cell]->receive_late(p.index[e.cell], times, m, e.weight, plan.receptor);
   p.stats.stimulus_events += m;
   p.stats.stimulus_events_lazy += m;
@@ -914,16 +918,13 @@ void Simulation::Impl::absorb_pending(Partition& p, std::uint32_t local, Time t,
   CellSlot& c = p.slot[local];
   if (c.only != CellSlot::several) {  // the usual case: one train, its arrivals in one call
     auto& e = p.stimuli[c.only];
-    std::uint32_t m = 0;
-    for (; m < e.pending; ++m) {
-      const Time at = e.pending_time(e.applied + m);
-      if (at > t || (at == t && c.only >= limit)) break;
-    }
+    Time times[pending_capacity];
+    const std::uint32_t m = e.pending_times_before(t, c.only < limit, times);
     if (m > 0) {
       if (c.late)
-        absorb_late(p, e, m);
+        absorb_late(p, e, times, m);
       else
-        absorb_series(p, e, m, t);
+        absorb_series(p, e, times, m, t);
     }
     if (e.pending > 0) {
       c.next = e.pending_t;
@@ -1130,13 +1131,23 @@ void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) cons
     const float* weights = p.syn_weight.data() + grp.begin;
     // Network inputs at t come before stimuli at t: only earlier pending arrivals go first,
     // and not even those where they may come late (before_network_input).
-    if (p.any_lazy) {
-      const bool inhibitory = run.group->only_inhibits(grp.receptor);
+    // Inhibition is never paid in advance (before_network_input), so its passes need no
+    // `prepaid` flags: one loop each for it and for the rest.
+    const bool inhibitory = p.any_lazy && run.group->only_inhibits(grp.receptor);
+    if (inhibitory) {
       for (std::uint32_t i = 0; i < n; ++i)
-        p.prepaid[i] = before_network_input(p, cells[i], t, weights[i], grp.receptor, inhibitory);
+        before_network_input(p, cells[i], t, weights[i], grp.receptor, true);
+    } else if (p.any_lazy) {
+      for (std::uint32_t i = 0; i < n; ++i)
+        p.prepaid[i] = before_network_input(p, cells[i], t, weights[i], grp.receptor, false);
     }
     run.group->receive_batch(t, grp.receptor, cells, n, run.offset, weights, 0.0, p.answers.data());
-    if (p.any_lazy) {
+    if (inhibitory) {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        set_prediction(p, cells[i], p.answers[i]);
+        after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
+      }
+    } else if (p.any_lazy) {
       for (std::uint32_t i = 0; i < n; ++i) {
         set_prediction(p, cells[i], p.answers[i]);
         if (!p.prepaid[i]) after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
