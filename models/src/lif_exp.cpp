@@ -260,7 +260,7 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
 }
 
 // Every exp of the trajectory goes through here (fast_exp, inline), so that all paths agree.
-LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
+[[gnu::always_inline]] inline LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
   // Rates instead of divisions by the time constants: a division is the slowest step here.
   const double m = fast_exp(-dt_ms * envelope_.rate_m);
   const double e = pow_exc_ ? power(m, pow_exc_) : fast_exp(-dt_ms * envelope_.rate_exc);

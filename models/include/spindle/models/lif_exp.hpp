@@ -117,7 +117,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
     Decay grow;  ///< exp((t - base) / tau_k)
     Decay at;    ///< exp(-(t - base) / tau_k) = 1 / grow
   };
-  Decay decay(double dt_ms) const noexcept;
+  /// Inline, defined in lif_exp.cpp (its only caller): every input and late arrival calls it.
+  inline Decay decay(double dt_ms) const noexcept;
   Batch batch_at(Time t) const noexcept;
   void rebase(std::size_t c, Time b) noexcept {
     if (cell_[c].b != b) rebase_slow(c, b);
