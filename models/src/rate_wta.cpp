@@ -10,16 +10,10 @@
 #include <tbb/parallel_for.h>
 
 #include "spindle/error.hpp"
-#include "spindle/models/ziggurat_normal.hpp"
 #include "spindle/random.hpp"
 
 namespace spindle::models::rate_wta {
 namespace {
-
-const ZigguratNormal& normal_generator() {
-  static const ZigguratNormal z;  // immutable tables, built once
-  return z;
-}
 
 void check(const Params& p, std::size_t n) {
   const bool ok = n >= 2 && p.tau > 0 && p.tau_eta > 0 && p.dt > 0 && p.dt <= p.tau &&
@@ -47,7 +41,6 @@ inline double gate(double x, double theta) {
 template <Inhibition kind>
 Trial simulate(const Params& p, std::size_t n, std::uint64_t seed, std::uint64_t trial) {
   RandomStream rng(seed, trial, Purpose::stimulus, n);
-  const ZigguratNormal& normal = normal_generator();
   std::vector<double> x(n, 0.0), eta(n, 0.0), z(n), b(n, 1.0 - p.delta);
   b[0] = 1.0;
   const double b_max = std::max(b[0], b[1]);
@@ -66,7 +59,7 @@ Trial simulate(const Params& p, std::size_t n, std::uint64_t seed, std::uint64_t
   for (std::int64_t step = 1;; ++step) {
     if (p.sigma > 0)
       for (double& zi : z)
-        zi = normal(rng);
+        zi = rng.normal();
     else
       std::fill(z.begin(), z.end(), 0.0);
     // Element-wise (the compiler vectorises it), then the two reductions in four fixed lanes:

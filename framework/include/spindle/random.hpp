@@ -3,9 +3,9 @@
 // partitions or threads, and results do not depend on who draws first.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <numbers>
 
 #include "spindle/ziggurat_tables.hpp"
 
@@ -62,10 +62,25 @@ class RandomStream {
       if (const double y = exponential_edge(layer, x); y >= 0.0) return y;
     }
   }
-  /// Standard normal by Box-Muller (two draws, one value: keeps streams position-simple).
+  /// Standard normal by the ziggurat method (Marsaglia & Tsang 2000), 128 layers: one 64-bit
+  /// draw gives the layer (low 7 bits), the sign (bit 7) and a 53-bit abscissa (high bits), so
+  /// layer and value are independent (the flaw Doornik 2005 found in the 32-bit original). In
+  /// 98.8 % of cases that is all; no logarithm, no cosine. Networks draw one per synapse weight
+  /// and delay.
   double normal() noexcept {
-    const double u1 = uniform_open0(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * std::numbers::pi * u2);
+    for (;;) {
+      const std::uint64_t j = next_u64();
+      const auto layer = static_cast<unsigned>(j & 0x7f);
+      // The sign goes straight into the result: a branch on it would mispredict half the time.
+      const std::uint64_t sign = (j & 0x80) << 56;
+      const double x = static_cast<double>(j >> 11) * 0x1.0p-53 * ziggurat::normal_x[layer];
+      double v = x;
+      if (!(x < ziggurat::normal_x[layer + 1])) [[unlikely]] {
+        v = normal_edge(layer, x);
+        if (v < 0.0) continue;
+      }
+      return std::bit_cast<double>(std::bit_cast<std::uint64_t>(v) ^ sign);
+    }
   }
   /// Uniform integer in [0, n) without modulo bias (Lemire's method).
   std::uint64_t below(std::uint64_t n) noexcept {
@@ -87,6 +102,21 @@ class RandomStream {
     const double y =
         ziggurat::fx[layer] + uniform() * (ziggurat::fx[layer + 1] - ziggurat::fx[layer]);
     return y < std::exp(-x) ? x : -1.0;
+  }
+
+  /// The rare part of normal(): |x| beyond r from the tail (Marsaglia 1964), or a point of a
+  /// layer's edge, kept if it lies under exp(-x^2/2); -1 rejects it.
+  [[gnu::noinline]] double normal_edge(unsigned layer, double x) noexcept {
+    if (layer == 0) {
+      for (;;) {
+        const double a = -std::log(uniform_open0()) / ziggurat::normal_r;
+        const double b = -std::log(uniform_open0());
+        if (b + b > a * a) return ziggurat::normal_r + a;
+      }
+    }
+    const double y = ziggurat::normal_fx[layer] +
+                     uniform() * (ziggurat::normal_fx[layer + 1] - ziggurat::normal_fx[layer]);
+    return y < std::exp(-0.5 * x * x) ? x : -1.0;
   }
 
   std::uint64_t key_;

@@ -9,36 +9,10 @@
 
 #include "spiking_nwta.hpp"
 #include "spindle/models/rate_wta.hpp"
-#include "spindle/models/ziggurat_normal.hpp"
 #include "spindle/random.hpp"
 
 namespace rw = spindle::models::rate_wta;
 using Catch::Matchers::WithinAbs;
-
-TEST_CASE("ZigguratNormal: moments and tail mass of a standard normal", "[wta][nwta]") {
-  const spindle::models::ZigguratNormal normal;
-  spindle::RandomStream rng(7, 0, spindle::Purpose::user);
-  constexpr std::size_t n = 2'000'000;
-  double m1 = 0, m2 = 0, m4 = 0, tail = 0, beyond1 = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double z = normal(rng);
-    m1 += z;
-    m2 += z * z;
-    m4 += z * z * z * z;
-    tail += std::abs(z) > 3.442619855899 ? 1 : 0;  // beyond the ziggurat's base layer
-    beyond1 += std::abs(z) > 1.0 ? 1 : 0;
-  }
-  const double N = n;
-  // Tolerances: 5 standard errors of each estimator at n = 2e6 (s.e. of the mean 1/sqrt(n),
-  // of E z^2 sqrt(2/n), of E z^4 sqrt(96/n); of a fraction sqrt(q(1-q)/n)).
-  CHECK_THAT(m1 / N, WithinAbs(0.0, 5 / std::sqrt(N)));
-  CHECK_THAT(m2 / N, WithinAbs(1.0, 5 * std::sqrt(2 / N)));
-  CHECK_THAT(m4 / N, WithinAbs(3.0, 5 * std::sqrt(96 / N)));
-  const double q_tail = std::erfc(3.442619855899 / std::sqrt(2.0));  // P(|z| > r)
-  CHECK_THAT(tail / N, WithinAbs(q_tail, 5 * std::sqrt(q_tail / N)));
-  const double q1 = std::erfc(1 / std::sqrt(2.0));  // 0.3173
-  CHECK_THAT(beyond1 / N, WithinAbs(q1, 5 * std::sqrt(q1 * (1 - q1) / N)));
-}
 
 TEST_CASE("rate WTA: without coupling or noise the decision step is the Euler solution's",
           "[wta][nwta]") {
