@@ -123,21 +123,22 @@ using PredictionQueue =
 
 /// Synapses of one source cell with one delay and receptor onto one population, inside one
 /// partition. Groups of a source with the same delay follow each other and are delivered
-/// together, from one queue entry (see `continues`).
+/// together, from one queue entry (see `continues`). A group ends where the next one begins; an
+/// empty group closes the partition's list. 16 bytes: PD14's delays, on a 0.1 ms grid, make
+/// groups of a few synapses, so that at full scale the groups took a third of the memory, and a
+/// spike's successive delays now share cache lines. What plastic synapses and synapses off the
+/// soma need besides lies apart (GroupExtra).
 struct DelayGroup {
   std::uint32_t delay;  ///< ticks
   std::uint32_t begin;  ///< first synapse
-  std::uint32_t end;
   std::uint16_t receptor;
-  std::uint16_t slot;         ///< 0: static weights; else the synapse model's slot
-  std::uint32_t train;        ///< slot > 0: the train index inside the slot's SynapseGroup
-  std::uint32_t first_syn;    ///< slot > 0: index of synapse `begin` inside the SynapseGroup
-  std::uint32_t place_begin;  ///< no_place: on the soma; else syn_place index of `begin`
-  std::uint16_t target_pop;   ///< population of every target (index into Partition::targets)
-  std::uint8_t continues;     ///< 1: same source and delay as the group before it
-  std::uint8_t last;          ///< 1: the source's last group in this partition
+  std::uint16_t target_pop;    ///< population of every target (index into Partition::targets)
+  std::uint16_t slot;          ///< 0: static weights; else the synapse model's slot
+  std::uint8_t continues : 1;  ///< same source and delay as the group before it
+  std::uint8_t last : 1;       ///< the source's last group in this partition
+  std::uint8_t located : 1;    ///< the synapses land off the soma (GroupExtra::place_begin)
 };
-static_assert(sizeof(DelayGroup) == 32, "delay groups are 32 bytes");
+static_assert(sizeof(DelayGroup) == 16, "delay groups are 16 bytes");
 
 /// The cells of one population inside a partition: local cell l is cell l + offset of group
 /// (unsigned arithmetic, so the offset may wrap).
@@ -146,6 +147,13 @@ struct TargetRun {
   std::uint32_t offset = 0;
 };
 inline constexpr std::uint32_t no_place = 0xffffffff;
+
+/// The rest of a plastic or located delay group (Partition::extras).
+struct GroupExtra {
+  std::uint32_t train = 0;      ///< slot > 0: the train index inside the slot's SynapseGroup
+  std::uint32_t first_syn = 0;  ///< slot > 0: index of synapse `begin` inside the SynapseGroup
+  std::uint32_t place_begin = no_place;  ///< located: syn_place index of `begin`
+};
 
 /// A plastic synapse onto a cell: told when the cell fires.
 struct PostsynapticHook {
@@ -249,7 +257,9 @@ struct Partition {
   std::vector<double> injected;  ///< sum of DC/step currents [pA]
   // connectivity into this partition: source gid -> delay groups -> synapses
   std::vector<std::uint32_t> source_begin;  ///< size num_cells + 1
-  std::vector<DelayGroup> groups;
+  std::vector<DelayGroup> groups;           ///< closed by an empty group (group_end())
+  std::vector<GroupExtra>
+      extras;  ///< parallel to groups when one is plastic or located; else empty
   std::vector<std::uint32_t> syn_target;  ///< local cell
   std::vector<float> syn_weight;
   std::vector<detail::Place> syn_place;  ///< synapses off the soma only (see DelayGroup)
@@ -273,6 +283,14 @@ struct Partition {
   std::vector<Spike> spikes;
   std::vector<ProbeSample> samples;
   RunStatistics stats;
+
+  std::uint32_t num_groups() const noexcept {
+    return groups.empty() ? 0 : static_cast<std::uint32_t>(groups.size() - 1);
+  }
+  std::uint32_t group_end(std::uint32_t g) const noexcept { return groups[g + 1].begin; }
+  GroupExtra extra(std::uint32_t g) const noexcept {
+    return extras.empty() ? GroupExtra{} : extras[g];
+  }
 };
 
 }  // namespace
@@ -353,8 +371,8 @@ struct Simulation::Impl {
   void run_epoch(Partition& p, Time end, std::uint64_t epoch) const;
   void exchange(Partition& p, std::uint64_t epoch) const;
   void handle_stimulus(Partition& p, const Event& ev) const;
-  void deliver(Partition& p, const DelayGroup& grp, Time t) const;
-  void deliver_located(Partition& p, const DelayGroup& grp, Time t) const;
+  void deliver(Partition& p, std::uint32_t g, Time t) const;
+  void deliver_located(Partition& p, std::uint32_t g, Time t) const;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -422,6 +440,7 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
   // One source's edges, copied together before the sort: sorting the permutation itself read
   // two edges scattered over the whole partition for every comparison (a fifth of PD14's build).
   std::vector<detail::Edge> run;
+  bool with_extras = false;
   for (std::uint32_t src = 0; src < net.num_cells; ++src) {
     p.source_begin[src] = static_cast<std::uint32_t>(p.groups.size());
     run.clear();
@@ -435,16 +454,26 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
       const std::uint16_t head_pop = p.pop[head.target - p.first];
       const bool same_delay =
           p.groups.size() > p.source_begin[src] && p.groups.back().delay == head.delay;
-      DelayGroup g{head.delay, static_cast<std::uint32_t>(p.syn_target.size()),
-                   0,          head.receptor,
-                   head.slot,  0,
-                   0,          located ? static_cast<std::uint32_t>(p.syn_place.size()) : no_place,
-                   head_pop,   static_cast<std::uint8_t>(same_delay ? 1 : 0),
-                   0};
+      DelayGroup g{head.delay,
+                   static_cast<std::uint32_t>(p.syn_target.size()),
+                   head.receptor,
+                   head_pop,
+                   head.slot,
+                   same_delay ? std::uint8_t{1} : std::uint8_t{0},
+                   0,
+                   located ? std::uint8_t{1} : std::uint8_t{0}};
+      GroupExtra x;
+      if (located) x.place_begin = static_cast<std::uint32_t>(p.syn_place.size());
       if (head.slot > 0) {
-        g.train = trains[head.slot]++;
-        g.first_syn = static_cast<std::uint32_t>(initial[head.slot].size());
+        x.train = trains[head.slot]++;
+        x.first_syn = static_cast<std::uint32_t>(initial[head.slot].size());
       }
+      // Extras only from the first group that needs one on (the earlier ones get defaults).
+      if ((located || head.slot > 0) && !with_extras) {
+        with_extras = true;
+        p.extras.resize(p.groups.size());
+      }
+      if (with_extras) p.extras.push_back(x);
       for (; i < n && run[i].delay == head.delay && run[i].receptor == head.receptor &&
              run[i].slot == head.slot && (run[i].place != detail::soma_place) == located &&
              p.pop[run[i].target - p.first] == head_pop;
@@ -455,15 +484,18 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
         if (located) p.syn_place.push_back(e.place);
         if (head.slot > 0) initial[head.slot].push_back(e.weight);
       }
-      g.end = static_cast<std::uint32_t>(p.syn_target.size());
-      if (p.answers.size() < g.end - g.begin) p.answers.resize(g.end - g.begin);
-      if (p.prepaid.size() < g.end - g.begin) p.prepaid.resize(g.end - g.begin);
+      const std::size_t size = p.syn_target.size() - g.begin;
+      if (p.answers.size() < size) p.answers.resize(size);
+      if (p.prepaid.size() < size) p.prepaid.resize(size);
       p.groups.push_back(g);
     }
     if (p.groups.size() > p.source_begin[src]) p.groups.back().last = 1;
   }
   p.source_begin[net.num_cells] = static_cast<std::uint32_t>(p.groups.size());
+  p.groups.push_back({0, static_cast<std::uint32_t>(p.syn_target.size()), 0, 0, 0, 0, 0, 0});
+  if (with_extras) p.extras.emplace_back();
   p.groups.shrink_to_fit();
+  p.extras.shrink_to_fit();
 
   // One SynapseGroup per synapse model slot that has synapses here.
   p.dynamics.resize(net.num_slots);
@@ -483,10 +515,12 @@ void freeze_synapses(Partition& p, const detail::BuiltNetwork& net, std::uint64_
     const std::uint32_t n = p.last - p.first;
     p.post_begin.assign(n + 1, 0);
     auto for_each_hook = [&](auto&& f) {
-      for (const auto& g : p.groups)
+      for (std::uint32_t gi = 0; gi < p.num_groups(); ++gi) {
+        const auto& g = p.groups[gi];
         if (g.slot > 0 && wants[g.slot])
-          for (std::uint32_t k = g.begin; k < g.end; ++k)
-            f(p.syn_target[k], PostsynapticHook{g.slot, g.first_syn + (k - g.begin)});
+          for (std::uint32_t k = g.begin; k < p.group_end(gi); ++k)
+            f(p.syn_target[k], PostsynapticHook{g.slot, p.extras[gi].first_syn + (k - g.begin)});
+      }
     };
     for_each_hook([&](std::uint32_t l, PostsynapticHook) { ++p.post_begin[l + 1]; });
     for (std::uint32_t l = 0; l < n; ++l)
@@ -605,8 +639,8 @@ Simulation::Simulation(const NetworkSpec& spec, const ModelRegistry& models,
   });
   for (const auto& p : s.parts) {
     s.num_synapses += p.syn_target.size();
-    for (const auto& g : p.groups)
-      s.min_delay = std::min(s.min_delay, Time::from_ticks(g.delay));
+    for (std::uint32_t g = 0; g < p.num_groups(); ++g)
+      s.min_delay = std::min(s.min_delay, Time::from_ticks(p.groups[g].delay));
   }
 
   // Stimuli: one entry per (stimulus, target cell), in stimulus order, then cell order.
@@ -1079,7 +1113,7 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
           std::uint32_t g = head;
           bool last;
           do {
-            deliver(p, p.groups[g], ev.t);
+            deliver(p, g, ev.t);
             last = p.groups[g].last;
           } while (!last && p.groups[++g].continues);
           if (!last)
@@ -1137,13 +1171,14 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
 }
 
 /// Delivery of one group: static synapses on the soma go to their population in one batch.
-void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) const {
-  p.stats.synaptic_events += grp.end - grp.begin;
-  if (grp.place_begin != no_place) {
-    deliver_located(p, grp, t);
+void Simulation::Impl::deliver(Partition& p, std::uint32_t g, Time t) const {
+  const DelayGroup& grp = p.groups[g];
+  const std::uint32_t n = p.group_end(g) - grp.begin;
+  p.stats.synaptic_events += n;
+  if (grp.located) {
+    deliver_located(p, g, t);
   } else if (grp.slot == 0) {
     const TargetRun& run = p.targets[grp.target_pop];
-    const std::uint32_t n = grp.end - grp.begin;
     const std::uint32_t* cells = p.syn_target.data() + grp.begin;
     const float* weights = p.syn_weight.data() + grp.begin;
     prefetch_synapses(cells, weights, n);
@@ -1176,10 +1211,11 @@ void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) cons
     }
   } else {
     SynapseGroup& dyn = *p.dynamics[grp.slot];
-    const double factor = dyn.on_presynaptic(grp.train, t);
-    for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+    const GroupExtra& x = p.extras[g];
+    const double factor = dyn.on_presynaptic(x.train, t);
+    for (std::uint32_t s = grp.begin; s < grp.begin + n; ++s) {
       const std::uint32_t l = p.syn_target[s];
-      const double w = dyn.transmit(grp.first_syn + (s - grp.begin), t, factor);
+      const double w = dyn.transmit(x.first_syn + (s - grp.begin), t, factor);
       before_touch(p, l, t - Time::from_ticks(1), all_entries);
       const Time answer = p.group[l]->receive(p.index[l], t, w, grp.receptor);
       set_prediction(p, l, answer);
@@ -1189,14 +1225,16 @@ void Simulation::Impl::deliver(Partition& p, const DelayGroup& grp, Time t) cons
 }
 
 /// Delivery of a group whose synapses land off the soma: each synapse tells its cell where.
-void Simulation::Impl::deliver_located(Partition& p, const DelayGroup& grp, Time t) const {
+void Simulation::Impl::deliver_located(Partition& p, std::uint32_t g, Time t) const {
+  const DelayGroup& grp = p.groups[g];
+  const GroupExtra& x = p.extras[g];
   SynapseGroup* dyn = grp.slot == 0 ? nullptr : p.dynamics[grp.slot].get();
-  const double factor = dyn ? dyn->on_presynaptic(grp.train, t) : 0.0;
-  for (std::uint32_t s = grp.begin; s < grp.end; ++s) {
+  const double factor = dyn ? dyn->on_presynaptic(x.train, t) : 0.0;
+  for (std::uint32_t s = grp.begin; s < p.group_end(g); ++s) {
     const std::uint32_t l = p.syn_target[s];
-    const double w = dyn ? dyn->transmit(grp.first_syn + (s - grp.begin), t, factor)
+    const double w = dyn ? dyn->transmit(x.first_syn + (s - grp.begin), t, factor)
                          : static_cast<double>(p.syn_weight[s]);
-    const Location where = detail::decode_place(p.syn_place[grp.place_begin + (s - grp.begin)]);
+    const Location where = detail::decode_place(p.syn_place[x.place_begin + (s - grp.begin)]);
     before_touch(p, l, t - Time::from_ticks(1), all_entries);
     const Time answer = p.group[l]->receive_at(p.index[l], t, w, grp.receptor, where);
     set_prediction(p, l, answer);
@@ -1286,14 +1324,15 @@ std::vector<SynapseInfo> Simulation::synapses() const {
     for (std::uint32_t src = 0; src < impl_->num_cells; ++src) {
       for (auto g = p.source_begin[src]; g < p.source_begin[src + 1]; ++g) {
         const auto& grp = p.groups[g];
-        for (auto i = grp.begin; i < grp.end; ++i) {
-          const float w = grp.slot == 0 ? p.syn_weight[i]
-                                        : static_cast<float>(p.dynamics[grp.slot]->weight(
-                                              grp.first_syn + (i - grp.begin)));
+        const GroupExtra x = p.extra(g);
+        for (auto i = grp.begin; i < p.group_end(g); ++i) {
+          const float w =
+              grp.slot == 0
+                  ? p.syn_weight[i]
+                  : static_cast<float>(p.dynamics[grp.slot]->weight(x.first_syn + (i - grp.begin)));
           const Location where =
-              grp.place_begin == no_place
-                  ? Location{}
-                  : detail::decode_place(p.syn_place[grp.place_begin + (i - grp.begin)]);
+              grp.located ? detail::decode_place(p.syn_place[x.place_begin + (i - grp.begin)])
+                          : Location{};
           all.push_back({src, p.first + p.syn_target[i], w, Time::from_ticks(grp.delay),
                          grp.receptor, where});
         }
