@@ -253,6 +253,9 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
   envelope_.rate_m = 1.0 / p.tau_m;
   envelope_.rate_exc = 1.0 / p.tau_syn_exc;
   envelope_.rate_inh = 1.0 / p.tau_syn_inh;
+  constexpr auto ticks_per_ms = static_cast<double>(Time::ticks_per_ms);
+  per_tick_ = {1.0 / (p.tau_m * ticks_per_ms), 1.0 / (p.tau_syn_exc * ticks_per_ms),
+               1.0 / (p.tau_syn_inh * ticks_per_ms)};
   envelope_.exc_up = power_bound_above(p.tau_m / p.tau_syn_exc);
   envelope_.exc_down = power_bound_below(p.tau_m / p.tau_syn_exc);
   envelope_.inh_up = power_bound_above(p.tau_m / p.tau_syn_inh);
@@ -260,26 +263,28 @@ LifExpGroup::LifExpGroup(const LifExpParams& p, std::size_t n)
 }
 
 // Every exp of the trajectory goes through here (fast_exp, inline), so that all paths agree.
-[[gnu::always_inline]] inline LifExpGroup::Decay LifExpGroup::decay(double dt_ms) const noexcept {
-  // Rates instead of divisions by the time constants: a division is the slowest step here.
-  const double m = fast_exp(-dt_ms * envelope_.rate_m);
-  const double e = pow_exc_ ? power(m, pow_exc_) : fast_exp(-dt_ms * envelope_.rate_exc);
+[[gnu::always_inline]] inline LifExpGroup::Decay LifExpGroup::decay(Time dt) const noexcept {
+  // Rates per tick instead of divisions (by the time constants, by the ticks per ms): a division
+  // is the slowest step here.
+  const auto ticks = static_cast<double>(dt.ticks());
+  const double m = fast_exp(-ticks * per_tick_.m);
+  const double e = pow_exc_ ? power(m, pow_exc_) : fast_exp(-ticks * per_tick_.e);
   const double i = pow_inh_                           ? power(m, pow_inh_)
                    : p_.tau_syn_inh == p_.tau_syn_exc ? e
-                                                      : fast_exp(-dt_ms * envelope_.rate_inh);
+                                                      : fast_exp(-ticks * per_tick_.i);
   return {m, e, i};
 }
 
 LifExpGroup::Batch LifExpGroup::batch_at(Time t) const noexcept {
   Batch b{t, grid_.base_of(t), {}, {}};
-  b.grow = decay(-(t - b.base).to_ms());
+  b.grow = decay(b.base - t);
   b.at = {1.0 / b.grow.m, 1.0 / b.grow.e, 1.0 / b.grow.i};
   return b;
 }
 
 // Moves cell c's base to b: a change of representation only, the trajectory is unchanged.
 void LifExpGroup::rebase_slow(std::size_t c, Time b) noexcept {
-  const Decay f = decay((b - cell_[c].b).to_ms());
+  const Decay f = decay(b - cell_[c].b);
   cell_[c].wm *= f.m;
   cell_[c].we *= f.e;
   cell_[c].wi *= f.i;
@@ -289,18 +294,18 @@ void LifExpGroup::rebase_slow(std::size_t c, Time b) noexcept {
 LifExpGroup::Decay LifExpGroup::coefficients_at(std::size_t c, Time origin) const noexcept {
   if (!cell_[c].open) {
     if (origin == cell_[c].b) return {cell_[c].wm, cell_[c].we, cell_[c].wi};
-    const Decay f = decay((origin - cell_[c].b).to_ms());
+    const Decay f = decay(origin - cell_[c].b);
     return {cell_[c].wm * f.m, cell_[c].we * f.e, cell_[c].wi * f.i};
   }
   // Open refractory period (origin >= ref_end): the trajectory restarts at V_reset there.
   const Decay a = restart_coefficients(c, v_inf(c));
   if (origin == cell_[c].ref_end) return a;
-  const Decay g = decay((origin - cell_[c].ref_end).to_ms());
+  const Decay g = decay(origin - cell_[c].ref_end);
   return {a.m * g.m, a.e * g.e, a.i * g.i};
 }
 
 LifExpGroup::Decay LifExpGroup::restart_coefficients(std::size_t c, double vi) const noexcept {
-  const Decay f = decay((cell_[c].ref_end - cell_[c].b).to_ms());
+  const Decay f = decay(cell_[c].ref_end - cell_[c].b);
   const double e = cell_[c].we * f.e, i = cell_[c].wi * f.i;
   return {V_reset_[c] - vi - e - i, e, i};
 }
@@ -625,12 +630,12 @@ void LifExpGroup::receive_late(std::size_t cell, const Time* times, std::size_t 
     const bool refractory = t < c.ref_end;
     if (c.open && !refractory) close_refractory(cell, c.v_inf);
     if (t - c.b >= grid_.period()) rebase_slow(cell, grid_.base_of(t));
-    const Decay grow = decay(-(t - c.b).to_ms());
+    const Decay grow = decay(c.b - t);
     c.we += dA * grow.e;
     if (!refractory)
       c.wm -= dA * grow.m;
     else if (!c.open)
-      c.wm -= dA * decay((c.ref_end - t).to_ms()).e * decay((c.b - c.ref_end).to_ms()).m;
+      c.wm -= dA * decay(c.ref_end - t).e * decay(c.b - c.ref_end).m;
   }
 }
 
@@ -660,8 +665,7 @@ double LifExpGroup::probe(std::size_t cell, std::size_t var, Time t) const {
   if (var == V_m && t < cell_[cell].ref_end) return V_reset_[cell];
   const Decay a = t < cell_[cell].ref_end ? Decay{0.0, cell_[cell].we, cell_[cell].wi}
                                           : coefficients_at(cell, t);
-  const Decay f =
-      t < cell_[cell].ref_end ? decay((t - cell_[cell].b).to_ms()) : Decay{1.0, 1.0, 1.0};
+  const Decay f = t < cell_[cell].ref_end ? decay(t - cell_[cell].b) : Decay{1.0, 1.0, 1.0};
   if (var == I_exc) return a.e * f.e / k_exc_;
   if (var == I_inh) return a.i * f.i / k_inh_;
   return v_inf(cell) + a.m + a.e + a.i;

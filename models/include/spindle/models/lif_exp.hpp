@@ -118,7 +118,7 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
     Decay at;    ///< exp(-(t - base) / tau_k) = 1 / grow
   };
   /// Inline, defined in lif_exp.cpp (its only caller): every input and late arrival calls it.
-  inline Decay decay(double dt_ms) const noexcept;
+  inline Decay decay(Time dt) const noexcept;
   Batch batch_at(Time t) const noexcept;
   void rebase(std::size_t c, Time b) noexcept {
     if (cell_[c].b != b) rebase_slow(c, b);
@@ -193,6 +193,8 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
     /// coefficient) and from below (for a negative one); see tangent_bound().
     PowerBound exc_up, exc_down, inh_up, inh_down;
   } envelope_{};
+  /// 1 / tau_m, 1 / tau_syn_exc, 1 / tau_syn_inh per tick: decay() multiplies a tick count.
+  Decay per_tick_{};
   /// Lower bound [ms] of the next crossing from the tangent envelope (see the .cpp), from the
   /// coefficients `a` and c0 = v_inf - V_th; +inf for never, 0 when it knows nothing.
   double tangent_bound(double c0, const Decay& a) const noexcept;
