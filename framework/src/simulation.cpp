@@ -1067,8 +1067,10 @@ namespace {
 /// or beyond at full scale (PD14: 77k trains of 256 bytes), and each event touches new ones.
 inline void prefetch_event(const Partition& p, const Event& next) {
   if (next.kind == kStimulus) {
+    const std::uint32_t local = next.a - p.first;
     __builtin_prefetch(&p.stimuli[next.b]);
-    __builtin_prefetch(&p.slot[next.a - p.first]);
+    __builtin_prefetch(&p.slot[local]);
+    p.group[local]->prefetch(p.index[local]);
   } else if (next.kind == kSpike) {
     __builtin_prefetch(&p.groups[next.b]);
   }
@@ -1165,6 +1167,11 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
       } else {
         p.predictions.update(p.handle[l], {next, l});
         p.slot[l].queued = next;
+      }
+      if (!p.predictions.empty()) {  // the next check's cell, as prefetch_event() for inputs
+        const std::uint32_t n = p.predictions.top().cell;
+        __builtin_prefetch(&p.slot[n]);
+        p.group[n]->prefetch(p.index[n]);
       }
     }
   }

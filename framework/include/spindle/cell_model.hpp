@@ -151,6 +151,11 @@ class CellGroup {
     return inputs_within(safe_weight(cell, t, receptor), weight);
   }
 
+  /// A hint: the kernel will soon touch `cell` (its next event is this cell's). A model whose
+  /// per-cell state lies beyond the caches (large networks) may start loading it; the default
+  /// does nothing. It must not change any state.
+  virtual void prefetch(std::size_t /*cell*/) const noexcept {}
+
   /// Value of state variable `var` at time t (not earlier than the last event), computed on a
   /// copy: the run is not disturbed.
   virtual double probe(std::size_t cell, std::size_t var, Time t) const = 0;
