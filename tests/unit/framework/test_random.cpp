@@ -8,6 +8,32 @@
 
 using namespace spindle;
 
+namespace {
+
+/// Goodness of fit of the draws `xs` to the distribution function `cdf`: chi-square over 64 bins
+/// of equal probability (63 degrees of freedom; 103.4 is the 0.999 quantile) and
+/// Kolmogorov-Smirnov (1.95 / sqrt(n) is the critical distance at alpha = 0.001).
+template <class Cdf>
+void check_fit(std::vector<double> xs, Cdf cdf) {
+  const auto n = static_cast<double>(xs.size());
+  std::vector<int> bins(64, 0);
+  for (double x : xs)
+    ++bins[std::min(63, static_cast<int>(64.0 * cdf(x)))];
+  double chi2 = 0;
+  for (int c : bins)
+    chi2 += (c - n / 64.0) * (c - n / 64.0) / (n / 64.0);
+  CHECK(chi2 < 103.4);
+  std::sort(xs.begin(), xs.end());
+  double d = 0;
+  for (std::size_t i = 0; i < xs.size(); ++i) {
+    const double f = cdf(xs[i]);
+    d = std::max({d, (static_cast<double>(i) + 1.0) / n - f, f - static_cast<double>(i) / n});
+  }
+  CHECK(d < 1.95 / std::sqrt(n));
+}
+
+}  // namespace
+
 TEST_CASE("RandomStream: same key gives the same numbers, any other key different ones",
           "[random][unit]") {
   RandomStream a(42, 7, Purpose::stimulus), b(42, 7, Purpose::stimulus);
@@ -95,7 +121,6 @@ TEST_CASE("RandomStream: exponential draws follow 1 - exp(-x), tail included", "
   std::vector<double> xs(n);
   double sum = 0, sum2 = 0;
   int beyond_r = 0, beyond_10 = 0;
-  std::vector<int> bins(64, 0);  // equal-probability bins: [-ln(1 - k/64), -ln(1 - (k+1)/64))
   for (auto& x : xs) {
     x = r.standard_exponential();
     REQUIRE(x >= 0.0);
@@ -103,7 +128,6 @@ TEST_CASE("RandomStream: exponential draws follow 1 - exp(-x), tail included", "
     sum2 += x * x;
     beyond_r += x > spindle::ziggurat::r;
     beyond_10 += x > 10.0;
-    ++bins[std::min(63, static_cast<int>(64.0 * (1.0 - std::exp(-x))))];
   }
   const double mean = sum / n, var = sum2 / n - mean * mean;
   CHECK(std::abs(mean - 1.0) < 5.0 / std::sqrt(n));       // SE of the mean: 1 / sqrt(n)
@@ -113,19 +137,7 @@ TEST_CASE("RandomStream: exponential draws follow 1 - exp(-x), tail included", "
   const double expect_r = n * std::exp(-spindle::ziggurat::r), expect_10 = n * std::exp(-10.0);
   CHECK(std::abs(beyond_r - expect_r) < 5.0 * std::sqrt(expect_r));
   CHECK(std::abs(beyond_10 - expect_10) < 5.0 * std::sqrt(expect_10));
-  // Chi-square over 64 bins (63 degrees of freedom; 103.4 is the 0.999 quantile).
-  double chi2 = 0;
-  for (int c : bins)
-    chi2 += (c - n / 64.0) * (c - n / 64.0) / (n / 64.0);
-  CHECK(chi2 < 103.4);
-  // Kolmogorov-Smirnov: 1.95 / sqrt(n) is the critical distance at alpha = 0.001.
-  std::sort(xs.begin(), xs.end());
-  double d = 0;
-  for (int i = 0; i < n; ++i) {
-    const double cdf = 1.0 - std::exp(-xs[i]);
-    d = std::max({d, (i + 1.0) / n - cdf, cdf - static_cast<double>(i) / n});
-  }
-  CHECK(d < 1.95 / std::sqrt(n));
+  check_fit(xs, [](double x) { return 1.0 - std::exp(-x); });
   CHECK(std::abs(RandomStream(17, 3, Purpose::user).exponential(2.5) -
                  2.5 * RandomStream(17, 3, Purpose::user).standard_exponential()) == 0.0);
 }
@@ -158,7 +170,6 @@ TEST_CASE("RandomStream: normal draws follow the standard normal, both tails inc
   std::vector<double> zs(n);
   double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
   int beyond_r = 0, negative = 0, beyond_4 = 0;
-  std::vector<int> bins(64, 0);  // equal-probability bins of Phi(z)
   const auto phi = [](double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); };
   for (auto& z : zs) {
     z = r.normal();
@@ -170,7 +181,6 @@ TEST_CASE("RandomStream: normal draws follow the standard normal, both tails inc
     beyond_r += std::abs(z) > spindle::ziggurat::normal_r;
     beyond_4 += z < -4.0;
     negative += z < 0.0;
-    ++bins[std::min(63, static_cast<int>(64.0 * phi(z)))];
   }
   // Tolerances: 5 standard errors at n = 2e6 (s.e. of E z: 1/sqrt(n); E z^2: sqrt(2/n);
   // E z^3: sqrt(15/n); E z^4: sqrt(96/n); of a fraction q: sqrt(q(1-q)/n)).
@@ -186,17 +196,5 @@ TEST_CASE("RandomStream: normal draws follow the standard normal, both tails inc
   const double expect_4 = n * phi(-4.0);
   CHECK(std::abs(beyond_r - expect_r) < 5.0 * std::sqrt(expect_r));
   CHECK(std::abs(beyond_4 - expect_4) < 5.0 * std::sqrt(expect_4));
-  // Chi-square over 64 bins (63 degrees of freedom; 103.4 is the 0.999 quantile).
-  double chi2 = 0;
-  for (int c : bins)
-    chi2 += (c - n / 64.0) * (c - n / 64.0) / (n / 64.0);
-  CHECK(chi2 < 103.4);
-  // Kolmogorov-Smirnov: 1.95 / sqrt(n) is the critical distance at alpha = 0.001.
-  std::sort(zs.begin(), zs.end());
-  double d = 0;
-  for (int i = 0; i < n; ++i) {
-    const double cdf = phi(zs[i]);
-    d = std::max({d, (i + 1.0) / n - cdf, cdf - static_cast<double>(i) / n});
-  }
-  CHECK(d < 1.95 / std::sqrt(n));
+  check_fit(zs, phi);
 }
