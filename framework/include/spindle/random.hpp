@@ -50,7 +50,7 @@ class RandomStream {
   /// Exponential with the given mean.
   double exponential(double mean) noexcept { return mean * standard_exponential(); }
   /// Exponential with mean 1, by the ziggurat method (Marsaglia & Tsang 2000): one 64-bit draw,
-  /// a multiplication and a comparison in 98.9 % of cases, no logarithm. Its low 8 bits pick a
+  /// a multiplication and a comparison in 97.8 % of cases, no logarithm. Its low 8 bits pick a
   /// layer and its high 53 bits the point. This is on the path of every Poisson arrival.
   double standard_exponential() noexcept {
     for (;;) {
@@ -65,7 +65,7 @@ class RandomStream {
   /// Standard normal by the ziggurat method (Marsaglia & Tsang 2000), 128 layers: one 64-bit
   /// draw gives the layer (low 7 bits), the sign (bit 7) and a 53-bit abscissa (high bits), so
   /// layer and value are independent (the flaw Doornik 2005 found in the 32-bit original). In
-  /// 98.8 % of cases that is all; no logarithm, no cosine. Networks draw one per synapse weight
+  /// 97.2 % of cases that is all; no logarithm, no cosine. Networks draw one per synapse weight
   /// and delay.
   double normal() noexcept {
     for (;;) {
