@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes framework/include/spindle/ziggurat_tables.hpp: the layers of the ziggurats for the
-standard exponential distribution and for the standard normal one (Marsaglia & Tsang 2000, J. Stat.
-Softw. 5(8); 256 and 128 layers with their published r and v). Layer i, 0 <= i < 256, is the box [0, x[i]] x [f(x[i]), f(x[i+1])] under
-f(x) = exp(-x); every layer has area v. Layer 0 is the base: the box [0, r] x [0, f(r)] plus the
+standard exponential distribution and for the standard normal one (Marsaglia & Tsang 2000,
+J. Stat. Softw. 5(8); 256 and 128 layers with their published r and v). For the exponential,
+layer i, 0 <= i < 256, is the box [0, x[i]] x [f(x[i]), f(x[i+1])] under f(x) = exp(-x); every
+layer has area v. Layer 0 is the base: the box [0, r] x [0, f(r)] plus the
 tail beyond r, so its width is x[0] = v / f(r). The tables are data, not computed at start-up, so
 that every compiler and library gives the same draws.
 
