@@ -1061,15 +1061,20 @@ void Simulation::Impl::flush_lazy(Partition& p, Time until) const {
 
 namespace {
 
+/// Starts loading a cell's ledger and, through the model, its state.
+inline void prefetch_cell(const Partition& p, std::uint32_t local) {
+  __builtin_prefetch(&p.slot[local]);
+  p.group[local]->prefetch(p.index[local]);
+}
+
 /// Starts loading what the next input event reads first, while the current one is handled:
-/// a lazy train's entry and its cell's ledger, or a spike's delay group. They lie in the L3 cache
-/// or beyond at full scale (PD14: 77k trains of 256 bytes), and each event touches new ones.
+/// a lazy train's entry, its cell's ledger and state, or a spike's delay group. They lie in the
+/// L3 cache or beyond at full scale (PD14: 77k trains of 256 bytes), and each event touches new
+/// ones.
 inline void prefetch_event(const Partition& p, const Event& next) {
   if (next.kind == kStimulus) {
-    const std::uint32_t local = next.a - p.first;
     __builtin_prefetch(&p.stimuli[next.b]);
-    __builtin_prefetch(&p.slot[local]);
-    p.group[local]->prefetch(p.index[local]);
+    prefetch_cell(p, next.a - p.first);
   } else if (next.kind == kSpike) {
     __builtin_prefetch(&p.groups[next.b]);
   }
@@ -1167,11 +1172,8 @@ void Simulation::Impl::run_epoch(Partition& p, Time end, std::uint64_t epoch) co
         p.predictions.update(p.handle[l], {next, l});
         p.slot[l].queued = next;
       }
-      if (!p.predictions.empty()) {  // the next check's cell, as prefetch_event() for inputs
-        const std::uint32_t n = p.predictions.top().cell;
-        __builtin_prefetch(&p.slot[n]);
-        p.group[n]->prefetch(p.index[n]);
-      }
+      // The next check's cell, as prefetch_event() for inputs.
+      if (!p.predictions.empty()) prefetch_cell(p, p.predictions.top().cell);
     }
   }
 }
