@@ -99,9 +99,7 @@ class RandomStream {
   /// exponential), or a point of a layer's edge, kept if it lies under exp(-x); -1 rejects it.
   [[gnu::noinline]] double exponential_edge(unsigned layer, double x) noexcept {
     if (layer == 0) return ziggurat::r - std::log(uniform_open0());
-    const double y =
-        ziggurat::fx[layer] + uniform() * (ziggurat::fx[layer + 1] - ziggurat::fx[layer]);
-    return y < std::exp(-x) ? x : -1.0;
+    return under_curve(ziggurat::fx, layer, std::exp(-x)) ? x : -1.0;
   }
 
   /// The rare part of normal(): |x| beyond r from the tail (Marsaglia 1964), or a point of a
@@ -114,9 +112,13 @@ class RandomStream {
         if (b + b > a * a) return ziggurat::normal_r + a;
       }
     }
-    const double y = ziggurat::normal_fx[layer] +
-                     uniform() * (ziggurat::normal_fx[layer + 1] - ziggurat::normal_fx[layer]);
-    return y < std::exp(-0.5 * x * x) ? x : -1.0;
+    return under_curve(ziggurat::normal_fx, layer, std::exp(-0.5 * x * x)) ? x : -1.0;
+  }
+
+  /// Both ziggurats' edge test: a uniform height in layer `layer` of the table `fx` lies below
+  /// the curve's value f_x at the point drawn.
+  bool under_curve(const double* fx, unsigned layer, double f_x) noexcept {
+    return fx[layer] + uniform() * (fx[layer + 1] - fx[layer]) < f_x;
   }
 
   std::uint64_t key_;
