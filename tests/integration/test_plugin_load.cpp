@@ -82,6 +82,11 @@ TEST_CASE("Plugin ABI: one integer, read from the descriptor's first member",
   STATIC_REQUIRE(offsetof(PluginDescriptor, abi_version) == 0);
   CHECK(std::string(plugin_entry_symbol) == "spindle_plugin_entry");
   CHECK(plugin_layout_tag() == plugin_layout_tag());
+  // The models' virtual interface is part of the layout tag. Change this number only together
+  // with model_interface_revision, when a virtual function of CellGroup or SynapseGroup changes:
+  // plugins built before are then refused (a plugin built against the headers before
+  // CellGroup::prefetch was accepted, and the kernel called into the wrong vtable slot).
+  STATIC_REQUIRE(model_interface_revision == 2);
 }
 
 TEST_CASE("PluginSet: the template plugin adds its model, with its file as origin",

@@ -30,17 +30,24 @@ inline constexpr int plugin_abi_version = 1;
 /// library that is no plugin at all.
 inline constexpr const char* plugin_entry_symbol = "spindle_plugin_entry";
 
+/// Revision of the virtual functions of CellGroup and SynapseGroup: a plugin's models override
+/// them, and the program calls them through vtables laid out by the plugin's headers, which no
+/// sizeof sees. Bumped whenever one is added, removed or changes its signature (2: added
+/// CellGroup::prefetch).
+inline constexpr std::uint64_t model_interface_revision = 2;
+
 /// Fingerprint of the C++ types that cross the plugin boundary (sizes of the registry and of
-/// the model description types, and of the standard types inside them). Plugin and program
-/// compute it from their own headers; a plugin built against other Spindle headers (a new
-/// registry member, another standard library ABI) is refused instead of corrupting memory.
+/// the model description types, and of the standard types inside them) and of the models'
+/// virtual interface (model_interface_revision). Plugin and program compute it from their own
+/// headers; a plugin built against other Spindle headers (a new registry member, a new virtual
+/// function, another standard library ABI) is refused instead of corrupting memory.
 constexpr std::uint64_t plugin_layout_tag() noexcept {
   std::uint64_t h = 14695981039346656037ull;  // FNV-1a over the sizes
   for (const std::uint64_t size :
        {sizeof(ModelRegistry), sizeof(CellModelInfo), sizeof(ParamInfo), sizeof(ReceptorInfo),
         sizeof(StateVarInfo), sizeof(SynapseModelInfo), sizeof(CellTypeInfo),
         sizeof(ParameterValues), sizeof(ParamValue), sizeof(std::string),
-        sizeof(std::function<void()>), sizeof(CellGroup)}) {
+        sizeof(std::function<void()>), sizeof(CellGroup), model_interface_revision}) {
     h = (h ^ size) * 1099511628211ull;
   }
   return h;
