@@ -1209,9 +1209,12 @@ void Simulation::Impl::deliver(Partition& p, std::uint32_t g, Time t) const {
         after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
       }
     } else if (p.any_lazy) {
+      // An input paid from the slack answered keep_prediction or never (safe_weight()'s
+      // contract): the queue's bound may stay, stale, as after absorbed arrivals.
       for (std::uint32_t i = 0; i < n; ++i) {
+        if (p.prepaid[i]) continue;
         set_prediction(p, cells[i], p.answers[i]);
-        if (!p.prepaid[i]) after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
+        after_input(p, cells[i], t, weights[i], grp.receptor, p.answers[i]);
       }
     } else {  // the hot loop of networks without Poisson trains stays as lean as it was
       for (std::uint32_t i = 0; i < n; ++i)
