@@ -865,20 +865,26 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
     }
     k = std::min(k, pending_capacity);
   }
+  // The stream and the time in locals: the loop then keeps them in registers.
+  RandomStream rng = e.rng;
+  double next_ms = e.next_ms + rng.exponential(mean);
   std::uint32_t drawn = 0;
-  for (;;) {
-    e.next_ms += e.rng.exponential(mean);
-    if (drawn == k || !(e.next_ms < plan.stop_ms)) break;
-    const Time at = Time::from_ms(e.next_ms);
-    if (drawn == 0) {
-      e.replay = e.rng;
-      e.first_ms = e.next_ms;
-      e.first_t = at;
-    } else if ((at - e.first_t).ticks() > std::numeric_limits<std::uint32_t>::max()) {
-      break;  // more than 4.29 s after the first (slow trains): this one is the wake
+  if (k > 0 && next_ms < plan.stop_ms) {
+    e.replay = rng;
+    e.first_ms = next_ms;
+    e.first_t = Time::from_ms(next_ms);
+    e.offset[drawn++] = 0;
+    for (;;) {
+      next_ms += rng.exponential(mean);
+      if (drawn == k || !(next_ms < plan.stop_ms)) break;
+      const std::int64_t offset = (Time::from_ms(next_ms) - e.first_t).ticks();
+      if (offset > std::numeric_limits<std::uint32_t>::max())
+        break;  // more than 4.29 s after the first (slow trains): this one is the wake
+      e.offset[drawn++] = static_cast<std::uint32_t>(offset);
     }
-    e.offset[drawn++] = static_cast<std::uint32_t>((at - e.first_t).ticks());
   }
+  e.rng = rng;
+  e.next_ms = next_ms;
   e.pending = drawn;
   e.applied = 0;
   if (drawn > 0) {
