@@ -29,13 +29,17 @@ void Executor::for_each(std::size_t n, const std::function<void(std::size_t)>& w
       work(i);
     return;
   }
-  // Grain size 1: work items are whole partitions of very different cost.
+  // Each thread takes the next item when it is done with its last, in index order, so that a
+  // caller that lists the costliest items first gets the longest-first schedule. (parallel_for's
+  // range splitting handed each thread a half of the items: with partitions of unequal cost the
+  // epoch waited for the costlier half; PD14 at scale 0.5 on 2 threads lost 20 %.)
+  std::atomic<std::size_t> next{0};
+  const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads_, n));
   arena_->arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
-                      [&](const tbb::blocked_range<std::size_t>& r) {
-                        for (std::size_t i = r.begin(); i != r.end(); ++i)
-                          work(i);
-                      });
+    tbb::parallel_for(0u, workers, [&](unsigned) {
+      for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < n;)
+        work(i);
+    });
   });
 }
 #else

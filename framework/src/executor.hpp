@@ -18,8 +18,9 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  /// Calls work(i) for every i in [0, n), in any order and on any of the threads, and returns
-  /// when all are done. The first exception thrown by a work item is rethrown here.
+  /// Calls work(i) for every i in [0, n) on any of the threads, and returns when all are done.
+  /// Items start in index order: each thread takes the next one when it is free. The first
+  /// exception thrown by a work item is rethrown here.
   void for_each(std::size_t n, const std::function<void(std::size_t)>& work);
   unsigned threads() const noexcept { return threads_; }
 
