@@ -47,7 +47,9 @@
 // any other input must fit in the slack, or the model is asked again (recheck_headroom) and trains
 // that no longer fit are queued again at their next pending arrival (their old wake goes stale:
 // events carry the train's generation). Trains on a receptor with infinite headroom (inhibition)
-// are outside the ledger.
+// are outside the ledger. A train whose cell takes late inputs (CellSlot::late) makes its wake's
+// own arrival the first pending one of the next draw when the headroom takes it, so that it needs
+// no receive() at the wake either.
 #include "spindle/simulation.hpp"
 
 #include <algorithm>
@@ -326,7 +328,7 @@ struct Simulation::Impl {
   }
   void update_prediction(Partition& p, std::uint32_t local, Time t) const;
   void schedule_stimulus(Partition& p, std::uint32_t entry_index) const;
-  void plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const;
+  bool plan_poisson(Partition& p, std::uint32_t entry_index, Time t, bool wake_first) const;
   void absorb_one(Partition& p, StimulusEntry& e, Time touch) const;
   void absorb_series(Partition& p, StimulusEntry& e, const Time* times, std::uint32_t m,
                      Time touch) const;
@@ -818,11 +820,14 @@ void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
   using K = StimulusSpec::Kind;
   switch (plan.kind) {
     case K::poisson: {
+      // A late train's wake may itself wait, as the first arrival of the next draw, when the
+      // headroom takes it: it cannot make the cell fire then, so it needs no receive() now.
+      if (p.any_lazy && p.slot[e.cell].late && plan_poisson(p, ev.b, ev.t, true)) return;
       const Time answer = g.receive(idx, ev.t, e.weight, plan.receptor);
       set_prediction(p, e.cell, answer);
       ++p.stats.stimulus_events;
       after_input(p, e.cell, ev.t, e.weight, plan.receptor, answer);
-      plan_poisson(p, ev.b, ev.t);
+      plan_poisson(p, ev.b, ev.t, false);
       return;
     }
     case K::spike_times: {
@@ -848,8 +853,11 @@ void Simulation::Impl::handle_stimulus(Partition& p, const Event& ev) const {
 
 // After a Poisson arrival at t has been applied: draws the next arrivals, keeps those that fit in
 // a part of the cell's spare headroom pending, and queues the one after them (without laziness:
-// queues the next arrival, as always).
-void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Time t) const {
+// queues the next arrival, as always). With `wake_first`, at a late train's wake before its
+// arrival at t is applied: that arrival becomes the first pending one if at least it fits, and
+// the result says whether it did (if not, nothing was drawn or queued).
+bool Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Time t,
+                                    bool wake_first) const {
   auto& e = p.stimuli[entry_index];
   const auto& plan = stimulus_plans[e.stimulus];
   const double mean = 1.0 / plan.rate_per_ms;
@@ -868,14 +876,19 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
         c.receptor = static_cast<std::uint16_t>(plan.receptor);
       if (c.receptor == plan.receptor) {
         spare = std::min(c.slack, room);  // the slack, or all the room when nothing is pending
-        k = inputs_within(spare * pending_part, w);
+        // A wake taken as pending, and then the draw that would follow it had it been applied
+        // at once: the same arrivals and the same slack.
+        k = !wake_first  ? inputs_within(spare * pending_part, w)
+            : spare >= w ? 1 + inputs_within((spare - w) * pending_part, w)
+                         : 0;
       }
     }
     k = std::min(k, pending_capacity);
   }
+  if (wake_first && (k == 0 || !p.slot[e.cell].late)) return false;
   // The stream and the time in locals: the loop then keeps them in registers.
   RandomStream rng = e.rng;
-  double next_ms = e.next_ms + rng.exponential(mean);
+  double next_ms = wake_first ? e.next_ms : e.next_ms + rng.exponential(mean);
   std::uint32_t drawn = 0;
   if (k > 0 && next_ms < plan.stop_ms) {
     e.replay = rng;
@@ -902,6 +915,7 @@ void Simulation::Impl::plan_poisson(Partition& p, std::uint32_t entry_index, Tim
     c.next = std::min(c.next, e.pending_t);
   }
   schedule_stimulus(p, entry_index);
+  return true;
 }
 
 // Applies the first pending arrival of a lazy train, for a touch of its cell at `touch`.
