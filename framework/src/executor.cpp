@@ -32,7 +32,8 @@ void Executor::for_each(std::size_t n, const std::function<void(std::size_t)>& w
   // Each thread takes the next item when it is done with its last, in index order, so that a
   // caller that lists the costliest items first gets the longest-first schedule. (parallel_for's
   // range splitting handed each thread a half of the items: with partitions of unequal cost the
-  // epoch waited for the costlier half; PD14 at scale 0.5 on 2 threads lost 20 %.)
+  // epoch waited for the costlier half: PD14 at scale 0.5 on 2 threads and 8 partitions took
+  // 6.1 s against 5.5 s now.)
   std::atomic<std::size_t> next{0};
   const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads_, n));
   arena_->arena.execute([&] {
