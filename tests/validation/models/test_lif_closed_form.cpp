@@ -238,6 +238,67 @@ TEST_CASE("lif_exp: PSP peak time and amplitude match the closed form", "[valida
   }
 }
 
+// Whole ratios tau_m / tau_syn take the synaptic factor as a power of the membrane's (PD14's 20,
+// up to 32) instead of an exp of its own. In order and late (receive_late, both its usual case
+// and the one with rebases), V must follow the closed form for those ratios as for the others.
+TEST_CASE("lif_exp: whole time-constant ratios up to 32 follow the closed form, in order and late",
+          "[validation][lif_exp]") {
+  for (const double ratio : {5.0, 9.0, 16.0, 20.0, 32.0, 20.5}) {
+    LifExpParams p;
+    p.tau_syn_exc = p.tau_m / ratio;
+    p.tau_syn_inh = p.tau_m / ratio;
+    INFO("tau_m / tau_syn = " << ratio);
+    // Excitation of 60 pA each, spread over 12 ms (farther apart than one rebase period,
+    // 16 tau_syn, for ratios from 20 on), and two inhibitory inputs: V stays below threshold.
+    const std::vector<double> exc_ms{1.0, 1.05, 1.3, 1.31, 2.2, 6.0, 6.02, 13.0};
+    const std::vector<double> inh_ms{3.0, 13.5};
+    const double w_exc = 60.0, w_inh = -40.0;
+    const auto closed_form = [&](double t) {
+      double v = p.E_L;
+      for (const double s : exc_ms)
+        if (s <= t) v += w_exc * psc_kernel(p, p.tau_syn_exc, t - s);
+      for (const double s : inh_ms)
+        if (s <= t) v += w_inh * psc_kernel(p, p.tau_syn_inh, t - s);
+      return v;
+    };
+    const std::vector<double> probes_ms{14.0, 15.5, 20.0, 31.0};
+    // In order.
+    std::vector<EmuEvent> ev;
+    for (const double s : exc_ms)
+      ev.push_back(emu_input(ms(s), LifExpGroup::exc, w_exc));
+    for (const double s : inh_ms)
+      ev.push_back(emu_input(ms(s), LifExpGroup::inh, w_inh));
+    std::sort(ev.begin(), ev.end(), [](const EmuEvent& a, const EmuEvent& b) { return a.t < b.t; });
+    LifExpGroup g(p, 1);
+    EmuOptions opt;
+    for (const double t : probes_ms)
+      opt.probe_times.push_back(ms(t));
+    const auto r = emulate_cell(g, 0, ev, opt);
+    REQUIRE(r.spikes.empty());
+    REQUIRE(r.samples.size() == probes_ms.size());
+    // Late: the inhibition first, then the excitation of the first 1.5 ms in one call (the
+    // usual case: no rebase, no refractoriness) and the rest in another (rebases).
+    LifExpGroup h(p, 1);
+    for (const double s : inh_ms)
+      (void)h.receive(0, ms(s), w_inh, LifExpGroup::inh);
+    std::vector<Time> early, rest;
+    for (const double s : exc_ms)
+      (s < 1.5 ? early : rest).push_back(ms(s));
+    h.receive_late(0, early.data(), early.size(), w_exc, LifExpGroup::exc);
+    h.receive_late(0, rest.data(), rest.size(), w_exc, LifExpGroup::exc);
+    double peak = -1e9;
+    for (std::size_t k = 0; k < probes_ms.size(); ++k) {
+      const double t = opt.probe_times[k].to_ms();
+      const double late = h.probe(0, LifExpGroup::V_m, opt.probe_times[k]);
+      // As the hand-computed sequence: sums of ~ten kernel terms of up to a few mV, each rounded.
+      CHECK(std::abs(r.samples[k] - closed_form(t)) < 1e-11);
+      CHECK(std::abs(late - closed_form(t)) < 1e-11);
+      peak = std::max(peak, closed_form(t) - p.E_L);
+    }
+    CHECK(peak > 0.1);  // the inputs moved V visibly: the comparison is not of resting values
+  }
+}
+
 TEST_CASE("lif_exp: a current pulse that just reaches threshold fires at the crossing",
           "[validation][lif_exp]") {
   LifExpParams base;
@@ -346,6 +407,36 @@ struct DeltaByHand {
 };
 
 }  // namespace
+
+// Late jumps (receive_late, as the kernel's lazy Poisson trains apply them): in one call within a
+// rebase period (the usual case) and in one spanning several, after a later inhibitory jump.
+TEST_CASE("lif_delta: late jumps give the closed form", "[validation][lif_delta]") {
+  LifDeltaParams p;
+  const std::vector<double> exc_ms{0.5, 0.51, 2.0, 40.0, 170.0, 171.0, 390.0};
+  const double J = 0.8, J_inh = -1.5, t_inh = 400.0;
+  const auto late_part = [&](double t) {
+    double v = 0.0;
+    for (const double s : exc_ms)
+      v += J * std::exp(-(t - s) / p.tau_m);
+    return v;
+  };
+  const auto closed_form = [&](double t) {
+    return p.E_L + J_inh * std::exp(-(t - t_inh) / p.tau_m) + late_part(t);
+  };
+  LifDeltaGroup g(p, 1);
+  (void)g.receive(0, ms(t_inh), J_inh, LifDeltaGroup::inh);
+  std::vector<Time> early{ms(0.5), ms(0.51), ms(2.0)}, rest;
+  for (const double s : exc_ms)
+    if (s > 2.0) rest.push_back(ms(s));
+  g.receive_late(0, early.data(), early.size(), J, LifDeltaGroup::exc);
+  g.receive_late(0, rest.data(), rest.size(), J, LifDeltaGroup::exc);
+  for (const double t : {400.0, 401.0, 410.0}) {
+    INFO("t = " << t << " ms");
+    // Terms of up to 1.5 mV, each an exp and a product rounded: 1e-12 mV is ~100 ulp of 65 mV.
+    CHECK(std::abs(g.probe(0, LifDeltaGroup::V_m, ms(t)) - closed_form(t)) < 1e-12);
+  }
+  CHECK(late_part(401.0) > 0.1);  // the late jumps are visible in V
+}
 
 TEST_CASE("lif_delta: hand-computed input sequence", "[validation][lif_delta]") {
   LifDeltaParams p;
