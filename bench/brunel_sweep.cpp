@@ -11,7 +11,8 @@
 // arrive in the next and the cells of an epoch are independent: each is swept once, merging its
 // recurrent inputs (pushed by source in time order, so already sorted) with its Poisson train.
 // The architecture differs from Spindle's kernel: no event queue, no threshold predictions, no
-// lazy trains; each input costs one update and one comparison.
+// lazy trains: an input costs its update and a threshold test (a Poisson one also its draw and
+// its exponential).
 //
 //   spindle_brunel_sweep [duration_ms] [seed] [blocks]      (defaults 1000, 1 and 1)
 //
@@ -24,7 +25,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <string>
 #include <vector>
 
 #include "spindle/models/fast_exp.hpp"

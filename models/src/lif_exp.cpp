@@ -102,7 +102,7 @@ int whole_ratio(double tau_m, double tau_syn) {
   return (k >= 1 && k <= max_whole_ratio && std::abs(r - k) <= 1e-12 * k) ? static_cast<int>(k) : 0;
 }
 
-/// x^K by squarings for even K and one multiplication for odd: straight-line code, at most 9
+/// x^K by squarings for even K and one multiplication for odd: straight-line code, at most 8
 /// multiplications for K <= 32 (x^20 = (((x^2)^2 x)^2)^2 is five).
 template <int K>
 [[gnu::always_inline]] inline double power_of(double x) noexcept {

@@ -176,7 +176,7 @@ class LifExpGroup final : public ExactCellGroup<LifExpGroup, LifExpCell> {
   double d_inh_;  ///< 1/tau_m - 1/tau_syn_inh [1/ms]
   double k_exc_;  ///< 1 / (C_m d_exc): voltage coefficient per pA of excitatory current [mV/pA]
   double k_inh_;  ///< 1 / (C_m d_inh)
-  /// tau_m / tau_syn_x when that is a whole number 1..8 (then exp(-dt/tau_syn_x) is a power of
+  /// tau_m / tau_syn_x when that is a whole number 1..32 (then exp(-dt/tau_syn_x) is a power of
   /// exp(-dt/tau_m), one exp call instead of two), else 0.
   int pow_exc_ = 0, pow_inh_ = 0;
   /// What bound_from() needs of the time constants: which synaptic term is faster or slower
