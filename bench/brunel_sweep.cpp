@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "spindle/models/fast_exp.hpp"
+#include "spindle/models/reference_networks.hpp"
 #include "spindle/random.hpp"
 #include "spindle/time.hpp"
 
@@ -38,13 +39,16 @@ using spindle::RandomStream;
 using spindle::Time;
 using spindle::models::fast_exp;
 
-// Brunel (2000) state C, as models/src/reference_networks.cpp builds it.
-constexpr std::uint32_t N_E = 10000, N_I = 2500, N = N_E + N_I;
-constexpr std::uint32_t C_E = 1000, C_I = 250;
-constexpr double J = 0.1, g = 5.0, eta = 2.0;                                       // mV, -, -
-constexpr double tau_m = 20.0, theta = 20.0, V_r = 10.0, t_ref = 2.0, delay = 1.5;  // ms, mV
-/// One train per cell at C_E nu_ext = C_E eta theta / (J C_E tau_m) [per ms].
-constexpr double poisson_rate_per_ms = eta * theta / (J * tau_m);
+// Brunel (2000) state C: the parameters `spindle bench brunel` builds its network from.
+constexpr spindle::models::BrunelParams brunel{};
+constexpr auto N_E = static_cast<std::uint32_t>(brunel.N_E);
+constexpr auto N_I = static_cast<std::uint32_t>(brunel.N_I);
+constexpr std::uint32_t N = N_E + N_I;
+constexpr auto C_E = static_cast<std::uint32_t>(brunel.C_E);
+constexpr auto C_I = static_cast<std::uint32_t>(brunel.C_I);
+constexpr double J = brunel.J, g = brunel.g;                                        // mV, -
+constexpr double tau_m = brunel.tau_m, t_ref = brunel.t_ref, delay = brunel.delay;  // ms
+constexpr double theta = brunel.theta, V_r = brunel.V_r;                            // mV
 
 struct Cell {
   double w = 0.0;               ///< V(t) = w exp(-(t - T)/tau_m) for the current epoch's start T
@@ -123,7 +127,8 @@ int main(int argc, char** argv) {
   sources = {};
 
   std::vector<Cell> cells(N);
-  const double mean_isi_ms = 1.0 / poisson_rate_per_ms;
+  // One train per cell at C_E nu_ext, as brunel_network() adds it.
+  const double mean_isi_ms = 1e3 / (static_cast<double>(C_E) * brunel.nu_ext_hz());
   for (std::uint32_t c = 0; c < N; ++c) {
     RandomStream init(seed, c, Purpose::initial_state);
     cells[c].w = init.uniform(V_r, theta);
